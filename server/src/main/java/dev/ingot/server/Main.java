@@ -1,21 +1,53 @@
 package dev.ingot.server;
 
+import ch.qos.logback.classic.Level;
+import dev.ingot.media.decode.VideoDecoderSupport;
+import dev.ingot.media.decode.VulkanVideoProbe;
 import dev.ingot.server.config.ConfigException;
 import dev.ingot.server.config.IngotConfig;
+import java.nio.file.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.bridge.SLF4JBridgeHandler;
 
+/** {@code bin/ingot}: reads the environment, starts the server, stops cleanly on SIGTERM/SIGINT. */
 public final class Main {
     private Main() {
     }
 
     public static void main(String[] args) {
         IngotConfig config;
+        Path sideChannelDir;
         try {
             config = IngotConfig.fromEnvironment();
+            sideChannelDir = IngotConfig.prepareSideChannelDir(config.sideChannelSocketDir());
         } catch (ConfigException e) {
             System.err.println("ingot: configuration error: " + e.getMessage());
             System.exit(2);
             return;
         }
-        System.out.println(config);
+        configureLogging(config.loggerLevel());
+        Logger log = LoggerFactory.getLogger(Main.class);
+        var support = java.util.concurrent.CompletableFuture.supplyAsync(VulkanVideoProbe::probe,
+                r -> Thread.ofPlatform().name("vulkan-probe").daemon().start(r));
+        IngotServer server;
+        try {
+            server = new IngotServer(config, support, sideChannelDir, null).start();
+        } catch (RuntimeException e) {
+            log.error("ingot: could not start: {}", e.toString());
+            System.exit(1);
+            return;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "ingot-shutdown"));
+    }
+
+    static void configureLogging(String level) {
+        SLF4JBridgeHandler.removeHandlersForRootLogger();
+        SLF4JBridgeHandler.install();
+        java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.INFO);
+        if (LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext ctx) {
+            ctx.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).setLevel(Level.toLevel(level, Level.INFO));
+            ctx.getLogger("io.helidon").setLevel(Level.WARN);
+        }
     }
 }

@@ -52,6 +52,13 @@ public record IngotConfig(
             "INGOT_BIND_ADDRESS", "INGOT_MAX_SESSIONS", "INGOT_MAX_SDP_BYTES",
             "INGOT_WHIP_POSTS_PER_MINUTE_PER_IP", "INGOT_ICE_CONSENT_TIMEOUT_MS");
 
+    /** The same configuration listening on other ports (0 = any free port; tests use this). */
+    public IngotConfig withPorts(int api, int whip) {
+        return new IngotConfig(instanceId, api, whip, whipServerEnabled, udpPortRange, udpMuxPort, natIps, stunServers,
+                outputFramerate, mixingSampleRate, inputBufferDurationMs, streamFallbackTimeoutMs, sideChannelSocketDir,
+                loggerLevel, bindAddress, maxSessions, maxSdpBytes, whipPostsPerMinutePerIp, consentTimeoutMs);
+    }
+
     public static IngotConfig fromEnvironment() {
         return fromMap(System.getenv());
     }

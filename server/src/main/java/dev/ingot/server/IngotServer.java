@@ -1,0 +1,138 @@
+package dev.ingot.server;
+
+import dev.ingot.media.decode.VideoDecoderSupport;
+import dev.ingot.server.api.ApiException;
+import dev.ingot.server.api.ControlApi;
+import dev.ingot.server.api.ErrorCodes;
+import dev.ingot.server.api.StatusReport;
+import dev.ingot.server.config.IngotConfig;
+import dev.ingot.server.events.ServerEvents;
+import dev.ingot.server.http.Replies;
+import dev.ingot.server.input.InputRegistry;
+import dev.ingot.server.whip.WhipEndpoint;
+import dev.ingot.server.whip.WhipTransport;
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.websocket.WsRouting;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Ingot assembled: configuration, inputs, the control API listener and the WHIP listener. */
+public final class IngotServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(IngotServer.class);
+
+    private final IngotConfig config;
+    private final InputRegistry registry = new InputRegistry();
+    private final ServerEvents events = new ServerEvents();
+    private final PipelineClock pipeline = new PipelineClock();
+    private final java.util.concurrent.CompletableFuture<VideoDecoderSupport> decoderSupport;
+    private final Path sideChannelDir;
+    private final WhipTransport transport;
+    private WebServer api;
+    private WebServer whip;
+
+    /**
+     * @param decoderSupport what the machine can decode; probing FFmpeg takes a moment, so it may still be
+     *                       running while the listeners start (a register request waits for it)
+     */
+    public IngotServer(IngotConfig config, java.util.concurrent.CompletableFuture<VideoDecoderSupport> decoderSupport,
+            Path sideChannelDir, WhipTransport transport) {
+        this.config = config;
+        this.decoderSupport = decoderSupport;
+        this.sideChannelDir = sideChannelDir;
+        this.transport = transport;
+    }
+
+    public IngotServer start() {
+        StatusReport status = new StatusReport(config, registry, decoderSupport::join);
+        ControlApi controlApi = new ControlApi(config, registry, decoderSupport::join, pipeline, status, this::reset);
+        api = WebServer.builder()
+                .host(config.bindAddress())
+                .port(config.apiPort())
+                .shutdownGracePeriod(Duration.ofMillis(200))
+                .routing(r -> {
+                    controlApi.routes(r);
+                    fallback(r);
+                })
+                .addRouting(WsRouting.builder().endpoint("/ws", events.listener()))
+                .build()
+                .start();
+        if (config.whipServerEnabled()) {
+            WhipEndpoint endpoint = new WhipEndpoint(registry, transport, config.stunServers(), config.maxSdpBytes());
+            whip = WebServer.builder()
+                    .host(config.bindAddress())
+                    .port(config.whipPort())
+                    .shutdownGracePeriod(Duration.ofMillis(200))
+                    .routing(r -> {
+                        endpoint.routes(r);
+                        fallback(r);
+                    })
+                    .build()
+                    .start();
+        }
+        LOG.info("Ingot {} up: API on {}:{}, WHIP {}, side channel in {}", config.instanceId(),
+                config.bindAddress(), api.port(), whip == null ? "disabled" : "on port " + whip.port(), sideChannelDir);
+        decoderSupport.thenAccept(s -> LOG.info("Vulkan Video H264 decoding: {} ({})",
+                s.vulkanH264() ? "available" : "unavailable", s.vulkanDetail()));
+        return this;
+    }
+
+    private static void fallback(HttpRouting.Builder r) {
+        r.any(ControlApi.guarded((req, res) -> {
+            throw new ApiException(404, ErrorCodes.NOT_FOUND, "no route for " + req.prologue().method().text()
+                    + " " + req.path().path());
+        }));
+        r.error(Throwable.class, (req, res, t) -> {
+            LOG.error("unexpected error on {} {}", req.prologue().method().text(), req.path().path(), t);
+            Replies.error(res, 500, ErrorCodes.INTERNAL_SERVER_ERROR, "internal error: " + t.getClass().getSimpleName());
+        });
+    }
+
+    /** Smelter's reset: every input gone, sessions closed, side-channel files removed, queue stopped. */
+    public void reset() {
+        registry.clear();
+        pipeline.reset();
+        LOG.info("pipeline reset");
+    }
+
+    public int apiPort() {
+        return api.port();
+    }
+
+    public int whipPort() {
+        return whip == null ? -1 : whip.port();
+    }
+
+    public InputRegistry registry() {
+        return registry;
+    }
+
+    public ServerEvents events() {
+        return events;
+    }
+
+    public Path sideChannelDir() {
+        return sideChannelDir;
+    }
+
+    @Override
+    public void close() {
+        registry.clear();
+        events.closeAll();
+        if (whip != null) {
+            whip.stop();
+        }
+        if (api != null) {
+            api.stop();
+        }
+        try (var files = Files.list(sideChannelDir)) {
+            files.filter(p -> p.getFileName().toString().endsWith(".sock")).forEach(p -> p.toFile().delete());
+        } catch (java.io.IOException e) {
+            LOG.debug("side channel dir cleanup: {}", e.toString());
+        }
+        LOG.info("Ingot stopped");
+    }
+}
