@@ -71,7 +71,7 @@ public final class StunMessage {
     }
 
     /**
-     * Parses the STUN message that fills {@code buf[off, off+len)} exactly.
+     * Parses the STUN message that fills {@code buf[off, off+len)} exactly ({@code buf} not null).
      *
      * @throws StunParseException if the bytes (or the range) do not hold one well-formed STUN message;
      *     no other exception escapes for any bytes
