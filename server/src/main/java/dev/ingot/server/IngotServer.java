@@ -10,7 +10,14 @@ import dev.ingot.server.events.ServerEvents;
 import dev.ingot.server.http.Replies;
 import dev.ingot.server.input.InputRegistry;
 import dev.ingot.server.whip.WhipEndpoint;
-import dev.ingot.server.whip.WhipTransport;
+import dev.ingot.media.decode.VideoDecoderKind;
+import dev.ingot.rtc.sdp.NegotiatedSession;
+import dev.ingot.rtc.session.MediaKind;
+import dev.ingot.rtc.session.MediaSink;
+import dev.ingot.server.input.RegisteredInput;
+import dev.ingot.server.net.WebRtcTransport;
+import dev.ingot.server.stats.RtpTrackStats;
+import java.util.Optional;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.websocket.WsRouting;
@@ -30,7 +37,7 @@ public final class IngotServer implements AutoCloseable {
     private final PipelineClock pipeline = new PipelineClock();
     private final java.util.concurrent.CompletableFuture<VideoDecoderSupport> decoderSupport;
     private final Path sideChannelDir;
-    private final WhipTransport transport;
+    private WebRtcTransport transport;
     private WebServer api;
     private WebServer whip;
 
@@ -39,11 +46,10 @@ public final class IngotServer implements AutoCloseable {
      *                       running while the listeners start (a register request waits for it)
      */
     public IngotServer(IngotConfig config, java.util.concurrent.CompletableFuture<VideoDecoderSupport> decoderSupport,
-            Path sideChannelDir, WhipTransport transport) {
+            Path sideChannelDir) {
         this.config = config;
         this.decoderSupport = decoderSupport;
         this.sideChannelDir = sideChannelDir;
-        this.transport = transport;
     }
 
     public IngotServer start() {
@@ -61,6 +67,11 @@ public final class IngotServer implements AutoCloseable {
                 .build()
                 .start();
         if (config.whipServerEnabled()) {
+            try {
+                transport = new WebRtcTransport(config, IngotServer::statsSink);
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException("cannot open the WebRTC UDP transport: " + e.getMessage(), e);
+            }
             WhipEndpoint endpoint = new WhipEndpoint(registry, transport, config.stunServers(), config.maxSdpBytes());
             whip = WebServer.builder()
                     .host(config.bindAddress())
@@ -78,6 +89,22 @@ public final class IngotServer implements AutoCloseable {
         decoderSupport.thenAccept(s -> LOG.info("Vulkan Video H264 decoding: {} ({})",
                 s.vulkanH264() ? "available" : "unavailable", s.vulkanDetail()));
         return this;
+    }
+
+    /** Until the media pipeline takes the packets: count them per input and track. */
+    private static MediaSink statsSink(RegisteredInput input, NegotiatedSession negotiated,
+            Optional<VideoDecoderKind> decoder) {
+        return (kind, packet, retransmitted, now) -> {
+            RtpTrackStats stats = kind == MediaKind.VIDEO ? input.videoStats() : input.audioStats();
+            stats.onPacket(packet.length(), now);
+            if (retransmitted) {
+                stats.onRecovered(1);
+            }
+        };
+    }
+
+    public WebRtcTransport transport() {
+        return transport;
     }
 
     private static void fallback(HttpRouting.Builder r) {
@@ -121,6 +148,9 @@ public final class IngotServer implements AutoCloseable {
     @Override
     public void close() {
         registry.clear();
+        if (transport != null) {
+            transport.close();
+        }
         events.closeAll();
         if (whip != null) {
             whip.stop();

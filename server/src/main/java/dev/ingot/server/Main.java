@@ -32,7 +32,7 @@ public final class Main {
                 r -> Thread.ofPlatform().name("vulkan-probe").daemon().start(r));
         IngotServer server;
         try {
-            server = new IngotServer(config, support, sideChannelDir, null).start();
+            server = new IngotServer(config, support, sideChannelDir).start();
         } catch (RuntimeException e) {
             log.error("ingot: could not start: {}", e.toString());
             System.exit(1);

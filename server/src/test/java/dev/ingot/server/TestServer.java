@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.ingot.media.decode.VideoDecoderSupport;
 import dev.ingot.server.api.JsonCodec;
 import dev.ingot.server.config.IngotConfig;
-import dev.ingot.server.whip.WhipTransport;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -22,14 +21,14 @@ public final class TestServer implements AutoCloseable {
     public final String api;
     public final String whip;
 
-    public TestServer(Map<String, String> env, VideoDecoderSupport support, WhipTransport transport) {
+    public TestServer(Map<String, String> env, VideoDecoderSupport support) {
         try {
             Path dir = Files.createTempDirectory("ingot-test-sc-");
             Map<String, String> full = new java.util.HashMap<>(env);
             full.putIfAbsent("INGOT_BIND_ADDRESS", "127.0.0.1");
             full.putIfAbsent("SMELTER_WEBRTC_STUN_SERVERS", "");
             IngotConfig config = IngotConfig.fromMap(full).withPorts(0, 0);
-            server = new IngotServer(config, CompletableFuture.completedFuture(support), dir, transport).start();
+            server = new IngotServer(config, CompletableFuture.completedFuture(support), dir).start();
             api = "http://127.0.0.1:" + server.apiPort();
             whip = server.whipPort() > 0 ? "http://127.0.0.1:" + server.whipPort() : null;
         } catch (java.io.IOException e) {
@@ -38,7 +37,11 @@ public final class TestServer implements AutoCloseable {
     }
 
     public TestServer() {
-        this(Map.of(), VideoDecoderSupport.withoutVulkan("tests run without a GPU"), null);
+        this(Map.of());
+    }
+
+    public TestServer(Map<String, String> env) {
+        this(env, VideoDecoderSupport.withoutVulkan("tests run without a GPU"));
     }
 
     public HttpResponse<String> send(String method, String url, String contentType, String body, String... headers) {

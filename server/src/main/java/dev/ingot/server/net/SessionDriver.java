@@ -36,6 +36,10 @@ public final class SessionDriver implements DatagramHandler {
         void onSrtpReady(SessionDriver d, String profile);
 
         void onClosed(SessionDriver d, String reason);
+
+        /** About once a second, under the session lock: a moment to copy figures out. */
+        default void onSecond(SessionDriver d, PublisherSession s) {
+        }
     }
 
     private final String inputId;
@@ -184,11 +188,19 @@ public final class SessionDriver implements DatagramHandler {
     }
 
     private void timerLoop() {
+        long nextSecond = System.nanoTime() + 1_000_000_000L;
         while (!closed) {
             long now = System.nanoTime();
+            boolean second = now >= nextSecond;
+            if (second) {
+                nextSecond = now + 1_000_000_000L;
+            }
             long next = withSession(s -> {
                 if (s.nextTimeoutNanos() <= now) {
                     s.handleTimeout(now);
+                }
+                if (second && !closed) {
+                    listener.onSecond(this, s);
                 }
                 return s.nextTimeoutNanos();
             });

@@ -80,6 +80,8 @@ public final class WebRtcTransport implements WhipTransport, AutoCloseable {
         volatile String remotePwd;
         volatile boolean iceConnected;
         volatile boolean srtpReady;
+        volatile RegisteredInput.InputAttachment attachment;
+        final long[] lostReported = new long[2];
 
         LiveSession(String id, RegisteredInput input, SessionDriver driver, NegotiatedSession negotiated,
                 Optional<VideoDecoderKind> decoder, String etag) {
@@ -215,6 +217,19 @@ public final class WebRtcTransport implements WhipTransport, AutoCloseable {
                         holder[0].srtpReady = true;
                         input.state(InputState.CONNECTED);
                         LOG.info("input={} connected: media flowing with {}", input.id(), profile);
+                    }
+
+                    @Override
+                    public void onSecond(SessionDriver d, PublisherSession s) {
+                        long now = System.nanoTime();
+                        for (MediaKind kind : MediaKind.values()) {
+                            long lost = s.feedback().lossFigures(kind)[1];
+                            long delta = lost - holder[0].lostReported[kind.ordinal()];
+                            if (delta > 0) {
+                                (kind == MediaKind.VIDEO ? input.videoStats() : input.audioStats()).onLost(delta, now);
+                                holder[0].lostReported[kind.ordinal()] = lost;
+                            }
+                        }
                     }
 
                     @Override

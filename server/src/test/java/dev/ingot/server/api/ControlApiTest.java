@@ -154,7 +154,7 @@ class ControlApiTest {
 
     @Test
     void vulkanPreferenceIsKeptWhereAVulkanDecoderExists() {
-        try (TestServer gpu = new TestServer(Map.of(), new VideoDecoderSupport(true, "test device"), null)) {
+        try (TestServer gpu = new TestServer(Map.of(), new VideoDecoderSupport(true, "test device"))) {
             gpu.register("gpu", "\"video\":{\"decoder_preferences\":[\"any\"]}");
             assertThat(gpu.server.registry().get("gpu").orElseThrow().decoders()).extracting(Enum::name)
                     .containsExactly("FFMPEG_VP9", "FFMPEG_VP8", "VULKAN_H264");
@@ -163,8 +163,7 @@ class ControlApiTest {
 
     @Test
     void registerWithTheWhipServerDisabledIs422() {
-        try (TestServer off = new TestServer(Map.of("SMELTER_START_WHIP_WHEP_SERVER", "false"),
-                VideoDecoderSupport.withoutVulkan("test"), null)) {
+        try (TestServer off = new TestServer(Map.of("SMELTER_START_WHIP_WHEP_SERVER", "false"))) {
             assertThat(off.whip).isNull();
             assertError(off.postJson("/api/input/x/register", "{\"type\":\"whip_server\"}"), 422, "INPUT_STREAM_INPUT_ERROR");
         }
