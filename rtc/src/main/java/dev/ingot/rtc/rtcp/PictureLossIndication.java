@@ -1,6 +1,6 @@
 package dev.ingot.rtc.rtcp;
 
-import static dev.ingot.rtc.rtcp.RtcpPacket.requireU32;
+import static dev.ingot.rtc.rtcp.Unsigned.requireU32;
 
 /** Picture loss indication, RFC 4585 §6.3.1: asks the sender of {@code mediaSsrc} for a keyframe. */
 public record PictureLossIndication(long senderSsrc, long mediaSsrc) implements RtcpPacket {

@@ -1,6 +1,6 @@
 package dev.ingot.rtc.rtcp;
 
-import static dev.ingot.rtc.rtcp.RtcpPacket.requireU32;
+import static dev.ingot.rtc.rtcp.Unsigned.requireU32;
 
 /**
  * One reception report block of an SR or RR (RFC 3550 §6.4.1).

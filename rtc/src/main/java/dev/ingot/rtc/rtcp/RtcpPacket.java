@@ -38,12 +38,4 @@ public sealed interface RtcpPacket
     int FMT_FIR = 4;
     /** PSFB FMT of application layer feedback (REMB), RFC 4585 §6.4. */
     int FMT_AFB = 15;
-
-    /** Checks that {@code v} fits an unsigned 32-bit field. */
-    static long requireU32(String name, long v) {
-        if (v < 0 || v > 0xFFFF_FFFFL) {
-            throw new IllegalArgumentException(name + " out of unsigned 32-bit range: " + v);
-        }
-        return v;
-    }
 }

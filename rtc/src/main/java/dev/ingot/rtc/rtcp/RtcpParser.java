@@ -105,6 +105,7 @@ public final class RtcpParser {
         };
     }
 
+    /** Checks that {@code bytes} more bytes are present; {@code what} must be a constant (no per-call allocation). */
     private static void need(int p, int end, int bytes, String what) throws RtcpParseException {
         if (bytes < 0 || bytes > end - p) {
             throw new RtcpParseException(what + ": needs " + bytes + " bytes, " + Math.max(0, end - p) + " left");
@@ -112,7 +113,7 @@ public final class RtcpParser {
     }
 
     private static SenderReport parseSenderReport(byte[] b, int count, int p, int end) throws RtcpParseException {
-        need(p, end, 24 + 24 * count, "SR with " + count + " report blocks");
+        need(p, end, 24 + 24 * count, "SR report blocks");
         long ssrc = u32(b, p);
         long ntp = (u32(b, p + 4) << 32) | u32(b, p + 8);
         long rtp = u32(b, p + 12);
@@ -124,7 +125,7 @@ public final class RtcpParser {
 
     private static ReceiverReport parseReceiverReport(byte[] b, int count, int p, int end)
             throws RtcpParseException {
-        need(p, end, 4 + 24 * count, "RR with " + count + " report blocks");
+        need(p, end, 4 + 24 * count, "RR report blocks");
         return new ReceiverReport(u32(b, p), reportBlocks(b, count, p + 4));
     }
 
@@ -141,7 +142,7 @@ public final class RtcpParser {
 
     private static SourceDescription parseSourceDescription(byte[] b, int count, int p, int end)
             throws RtcpParseException {
-        need(p, end, 4 * count, "SDES with " + count + " chunks");
+        need(p, end, 4 * count, "SDES chunks");
         int start = p;
         List<Chunk> chunks = new ArrayList<>(count);
         for (int c = 0; c < count; c++) {
@@ -171,7 +172,7 @@ public final class RtcpParser {
     }
 
     private static Bye parseBye(byte[] b, int count, int p, int end) throws RtcpParseException {
-        need(p, end, 4 * count, "BYE with " + count + " SSRCs");
+        need(p, end, 4 * count, "BYE SSRCs");
         List<Long> ssrcs = new ArrayList<>(count);
         for (int i = 0; i < count; i++, p += 4) {
             ssrcs.add(u32(b, p));
@@ -235,7 +236,7 @@ public final class RtcpParser {
         long sender = u32(b, p);
         int numSsrc = b[p + 12] & 0xFF;
         int field = (int) (u32(b, p + 12) & 0xFF_FFFF);
-        need(p + 16, end, 4 * numSsrc, "REMB with " + numSsrc + " SSRCs");
+        need(p + 16, end, 4 * numSsrc, "REMB SSRCs");
         List<Long> ssrcs = new ArrayList<>(numSsrc);
         for (int i = 0, q = p + 16; i < numSsrc; i++, q += 4) {
             ssrcs.add(u32(b, q));
@@ -259,7 +260,7 @@ public final class RtcpParser {
         int symbols = 0;
         int deltaBytes = 0;
         while (symbols < statusCount) {
-            need(p, end, 2, "transport-cc chunk (" + symbols + " of " + statusCount + " statuses read)");
+            need(p, end, 2, "transport-cc status chunks");
             int chunk = u16(b, p);
             p += 2;
             int n = Math.min(chunkCapacity(chunk), statusCount - symbols);

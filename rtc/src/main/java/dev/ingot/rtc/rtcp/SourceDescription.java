@@ -1,6 +1,6 @@
 package dev.ingot.rtc.rtcp;
 
-import static dev.ingot.rtc.rtcp.RtcpPacket.requireU32;
+import static dev.ingot.rtc.rtcp.Unsigned.requireU32;
 
 import java.util.List;
 import java.util.Objects;
