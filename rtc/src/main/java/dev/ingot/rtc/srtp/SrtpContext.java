@@ -12,7 +12,8 @@ import java.util.Objects;
  * {@link SrtpError#code()} for a packet they refuse; they never throw for packet contents. They throw only for
  * programming errors: a range outside {@code buf} ({@link IndexOutOfBoundsException}) or a protect call on an
  * inbound context or vice versa ({@link IllegalStateException}). Replay state and new SSRCs are only recorded once a
- * packet has authenticated, so forged packets change nothing. At most {@link #MAX_STREAMS} SSRCs are tracked; a
+ * packet has authenticated, so forged packets change nothing. A refused packet's bytes are unspecified afterwards
+ * (AES-GCM decrypts in place while it checks the tag); drop it. At most {@link #MAX_STREAMS} SSRCs are tracked; a
  * further SSRC is refused with {@link SrtpError#UNKNOWN_SSRC_LIMIT}.
  *
  * <p>Replay windows: {@value #RTP_REPLAY_WINDOW} packets for SRTP, as libwebrtc uses, so that video reordered by a

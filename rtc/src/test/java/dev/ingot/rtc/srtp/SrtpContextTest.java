@@ -384,6 +384,19 @@ class SrtpContextTest {
 
     // ------------------------------------------------------------------------------ limits and misuse
 
+    @ParameterizedTest
+    @EnumSource(SrtpProfile.class)
+    void srtcpIndexStopsAtTwoToThe31(SrtpProfile p) {
+        SrtpContext out = sender(p);
+        SrtpContext in = receiver(p);
+        out.setNextSrtcpIndex(SSRC, SrtpContext.MAX_SRTCP_INDEX);
+        byte[] b = rtcp(SSRC, 0);
+        int n = out.protectRtcp(b, 0, 32);
+        assertThat(indexWord(p, b, n)).isEqualTo(0xFFFF_FFFF);
+        assertThat(in.unprotectRtcp(b, 0, n)).isEqualTo(32);
+        assertThat(out.protectRtcp(rtcp(SSRC, 1), 0, 32)).isEqualTo(SrtpError.KEY_EXHAUSTED.code());
+    }
+
     @Test
     void ssrcsBeyondTheLimitAreRefusedAndForgeriesClaimNoSlot() {
         SrtpProfile p = SrtpProfile.AES128_CM_HMAC_SHA1_80;
