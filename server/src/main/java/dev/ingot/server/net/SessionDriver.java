@@ -180,7 +180,8 @@ public final class SessionDriver implements DatagramHandler {
                 }
             } catch (IOException e) {
                 if (!closed) {
-                    close(result.closedByPeer() ? "publisher closed DTLS (close_notify)" : "DTLS failed: " + e);
+                    close(e instanceof dev.ingot.rtc.dtls.DtlsTransportClosedException c && c.closedByPeer()
+                            ? "publisher closed DTLS (close_notify)" : "DTLS failed: " + e);
                 }
                 return;
             }

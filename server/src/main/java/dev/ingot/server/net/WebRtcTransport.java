@@ -364,9 +364,9 @@ public final class WebRtcTransport implements WhipTransport, AutoCloseable {
                 v.nack(), v.pli(), v.fir(), v.remb(), v.transportCc())).orElse(null);
         TrackParams audio = n.audio().map(a -> new TrackParams(a.payloadType(), -1, 48_000, false, false, false, false,
                 a.transportCc())).orElse(null);
-        int twcc = n.video().map(v -> v.headerExtensions().transportCcId()).orElse(-1);
+        int twcc = n.video().map(v -> v.headerExtensions().transportWideCc()).orElse(-1);
         if (twcc < 0) {
-            twcc = n.audio().map(a -> a.headerExtensions().transportCcId()).orElse(-1);
+            twcc = n.audio().map(a -> a.headerExtensions().transportWideCc()).orElse(-1);
         }
         long localSsrc = rng.nextInt() & 0xffffffffL;
         return new SessionParams(ice, n.remoteIceUfrag(), n.remoteIcePwd(),
