@@ -111,6 +111,15 @@ class OfferNegotiationTest {
     }
 
     @Test
+    void packetizationMode1OutranksAMoreCompatibleProfile() throws Exception {
+        String offer = minimalOffer("m=video 9 UDP/TLS/RTP/SAVPF 96 97 98\na=mid:0\na=sendonly\n"
+                + "a=rtpmap:96 H264/90000\na=fmtp:96 profile-level-id=42e01f;packetization-mode=0\n"
+                + "a=rtpmap:97 H264/90000\na=fmtp:97 profile-level-id=640c1f;packetization-mode=1\n"
+                + "a=rtpmap:98 H264/90000\na=fmtp:98 profile-level-id=4d001f;packetization-mode=1\n");
+        assertThat(negotiate(offer, Offers.only(VideoCodec.H264)).video().orElseThrow().payloadType()).isEqualTo(98);
+    }
+
+    @Test
     void safariHighProfileListedFirstStillGetsConstrainedBaselineUnlessOnlyHighIsTaken() throws Exception {
         String safari = Offers.text("safari-17.sdp");
         assertThat(negotiate(safari, Offers.only(VideoCodec.H264)).video().orElseThrow().payloadType()).isEqualTo(98);
