@@ -12,7 +12,7 @@ and one line per request on stderr (method, path, Content-Type, whether an
 Authorization: Bearer header came). With --once (the default) it exits after
 the first POST. Standard library only; any python3 runs it.
 
-Usage: capture-offer.py --out FILE [--port 0] [--status 503] [--keep-going] [--timeout 60]
+Usage: capture-offer.py --out FILE [--host 127.0.0.1] [--port 0] [--status 503] [--keep-going] [--timeout 60]
 """
 import argparse
 import http.server
@@ -31,7 +31,9 @@ CORS = {
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--out", required=True, help="file to write the offer to")
-    ap.add_argument("--port", type=int, default=0, help="TCP port on 127.0.0.1 (0: any free one)")
+    ap.add_argument("--host", default="127.0.0.1",
+                    help="address to listen on: 127.0.0.1, or the host side of an interop/netns.sh veth pair")
+    ap.add_argument("--port", type=int, default=0, help="TCP port (0: any free one)")
     ap.add_argument("--status", type=int, default=503, help="status to answer the POST with")
     ap.add_argument("--keep-going", action="store_true", help="do not exit after the first POST")
     ap.add_argument("--timeout", type=float, default=60.0, help="give up after this many seconds (exit 2)")
@@ -84,9 +86,9 @@ def main():
             self._note()
             self._reply(405)
 
-    srv = http.server.ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
+    srv = http.server.ThreadingHTTPServer((args.host, args.port), Handler)
     srv.daemon_threads = True
-    print(f"capture: listening http://127.0.0.1:{srv.server_address[1]}/whip/capture", flush=True)
+    print(f"capture: listening http://{args.host}:{srv.server_address[1]}/whip/capture", flush=True)
     t = threading.Thread(target=srv.serve_forever, daemon=True)
     t.start()
     ok = done.wait(args.timeout if not args.keep_going else None)
