@@ -102,7 +102,9 @@ for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => { stopping = true
 
 try {
   browser = await chromium.launch({ executablePath: process.env.INGOT_CHROMIUM || '/usr/bin/chromium',
-                                    headless: true, args: flags, chromiumSandbox: false });
+                                    headless: true, args: flags, chromiumSandbox: false,
+                                    // we handle SIGINT/SIGTERM ourselves: stats, DELETE, then close
+                                    handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false });
   const context = await browser.newContext({ permissions: ['camera', 'microphone'] });
   const page = await context.newPage();
   page.on('console', (m) => { if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) console.error(`chromium-whip: page: ${m.text()}`); });

@@ -39,8 +39,14 @@ echo "ffmpeg-whip: start url=$url duration=${duration}s" >&2
          case "$line" in *"Muxer state="*) echo "ffmpeg-whip: connected" >&2 ;; esac
        done) &
 pid=$!
-# SIGINT/SIGTERM: let FFmpeg end cleanly (it sends the WHIP DELETE in its deinit)
-trap 'kill -INT $pid 2>/dev/null' INT TERM
+# SIGINT/SIGTERM: let FFmpeg end cleanly (it sends the WHIP DELETE in its deinit). FFmpeg
+# does not look at SIGINT while in its ICE/DTLS handshake (it runs to -handshake_timeout),
+# so kill it hard if it has not ended after a grace period.
+stop() {
+  kill -INT $pid 2>/dev/null
+  ( sleep "${INGOT_FFMPEG_GRACE_S:-5}"; kill -KILL $pid 2>/dev/null ) &
+}
+trap stop INT TERM
 wait $pid; rc=$?
 # wait again if the trap interrupted the first wait
 while kill -0 $pid 2>/dev/null; do wait $pid; rc=$?; done
