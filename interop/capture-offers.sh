@@ -9,9 +9,11 @@ out="${1:-$here/../rtc/src/test/resources/offers}"
 mkdir -p "$out"
 tmp="$(mktemp -d)"; trap 'rm -rf "$tmp"' EXIT
 
-# capture NAME CMD... : CMD gets the capture URL and a token appended after its first word's args
+# capture NAME CMD... : runs CMD... URL TOKEN against a fresh capture server; saves NAME.sdp
+# ONLY=regex limits which offers are captured (e.g. ONLY=gstreamer).
 capture() {
   local name="$1"; shift
+  [[ "$name" =~ ${ONLY:-.} ]] || return 0
   local log="$tmp/$name.url"
   python3 "$here/capture-offer.py" --out "$out/$name.sdp" --timeout 60 >"$log" 2>"$tmp/$name.err" &
   local cpid=$!
@@ -27,7 +29,7 @@ capture() {
 }
 
 chromium() { node "$here/chromium-whip.mjs" "$2" "$3" ${1:+--codec "$1"}; }
-gst() { /usr/bin/python3 "$here/gst-whip.py" "$2" "$3" --codec "$1"; }
+gst() { local c="$1"; shift; /usr/bin/python3 "$here/gst-whip.py" "${@: -2}" --codec "$c" "${@:1:$#-2}"; }
 
 capture chromium-default chromium ''
 capture chromium-h264 chromium h264
@@ -36,4 +38,5 @@ capture chromium-vp9 chromium vp9
 capture gstreamer-h264 gst h264
 capture gstreamer-vp8 gst vp8
 capture gstreamer-vp9 gst vp9
+capture gstreamer-h264-nack gst h264 --nack
 capture ffmpeg-h264 "$here/ffmpeg-whip.sh"

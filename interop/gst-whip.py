@@ -3,7 +3,7 @@
 
 Usage: /usr/bin/python3 interop/gst-whip.py URL TOKEN [--duration S] [--codec h264|vp8|vp9]
          [--no-audio] [--no-video] [--local-address auto|none|ADDR[,ADDR...]] [--no-ice-tcp]
-         [--ice-timeout S] [--connect-timeout S]
+         [--nack] [--ice-timeout S] [--connect-timeout S]
 
 Always run it with Debian's /usr/bin/python3: python3-gi and the GStreamer typelibs are
 Debian packages (.ci/install-deps) and are not visible to a pyenv python3 on PATH.
@@ -85,6 +85,8 @@ def parse_args():
                     help="'auto' (127.0.0.1 when the URL host is loopback), 'none', or a comma list of "
                          "addresses for libnice to gather on")
     ap.add_argument("--no-ice-tcp", action="store_true", help="gather UDP candidates only")
+    ap.add_argument("--nack", action="store_true",
+                    help="video does NACK/RTX (webrtcbin's default offers neither generic nack nor rtx)")
     ap.add_argument("--ice-timeout", type=float, default=5.0, help="max seconds to wait for ICE gathering")
     ap.add_argument("--connect-timeout", type=float, default=15.0, help="max seconds from POST to connected")
     a = ap.parse_args()
@@ -131,8 +133,12 @@ class Publisher:
         self.pipe = Gst.parse_launch(" ".join(parts))
         self.webrtc = self.pipe.get_by_name("webrtc")
         for pad in self.webrtc.sinkpads:
-            pad.get_property("transceiver").set_property(
-                "direction", GstWebRTC.WebRTCRTPTransceiverDirection.SENDONLY)
+            tr = pad.get_property("transceiver")
+            tr.set_property("direction", GstWebRTC.WebRTCRTPTransceiverDirection.SENDONLY)
+            caps = pad.peer_query_caps(None)
+            media = caps.get_structure(0).get_string("media") if caps.get_size() else None
+            if args.nack and media == "video" and tr.find_property("do-nack") is not None:
+                tr.set_property("do-nack", True)  # offers 'nack' and an RTX payload type (apt=)
         # webrtcbin never sinks the floating ref of its GstWebRTCNice; PyGObject then takes
         # that ref as its own and drops it with the wrapper (use-after-free, segfault).
         # Keep the wrapper (and an extra ref) for the life of the pipeline.
