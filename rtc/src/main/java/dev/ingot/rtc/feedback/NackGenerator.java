@@ -78,6 +78,7 @@ public final class NackGenerator {
     private final long[] seenAtDetection;
     private final long[] lastNackAt;
     private final int[] nackCount;
+    private final boolean[] picked;
     private int size;
 
     private boolean haveNacked;
@@ -109,6 +110,7 @@ public final class NackGenerator {
         seenAtDetection = new long[n];
         lastNackAt = new long[n];
         nackCount = new int[n];
+        picked = new boolean[n];
     }
 
     /** Changes the max age, e.g. to the jitter buffer's current latency: later retransmissions are useless. */
@@ -179,15 +181,15 @@ public final class NackGenerator {
 
     /**
      * The sequence numbers (16-bit, in sending order) to put in a NACK now; empty if none are due or a NACK list
-     * went out less than {@code minNackInterval} ago. Also gives up packets that are too old or out of retries.
+     * went out less than {@code minNackInterval} ago. At most {@code maxNacksPerPoll}: packets never NACKed take
+     * precedence over retries. Also gives up packets that are too old or out of retries.
      *
      * @param nowNanos current time
      * @param rttNanos current round-trip time estimate (see {@link RttEstimator})
      */
     public List<Integer> pollNacks(long nowNanos, long rttNanos) {
         long retryInterval = Math.max(rttNanos + rttNanos / 2, config.minRetryIntervalNanos());
-        boolean mayNack = !haveNacked || nowNanos - lastListAt >= config.minNackIntervalNanos();
-        List<Integer> out = null;
+        // pass 1: give up what is too old or out of retries, compact
         int kept = 0;
         for (int i = 0; i < size; i++) {
             boolean tooOld = nowNanos - detectedAt[i] > maxAgeNanos;
@@ -199,20 +201,39 @@ public final class NackGenerator {
             if (kept != i) {
                 move(i, kept);
             }
-            if (mayNack && (out == null || out.size() < config.maxNacksPerPoll()) && isDue(kept, nowNanos, retryInterval)) {
-                if (out == null) {
-                    out = new ArrayList<>();
-                }
-                out.add((int) (missingSeq[kept] & 0xFFFF));
-                nackCount[kept]++;
-                lastNackAt[kept] = nowNanos;
-                nacksSent++;
-            }
             kept++;
         }
         size = kept;
-        if (out == null) {
+        if (haveNacked && nowNanos - lastListAt < config.minNackIntervalNanos()) {
             return List.of();
+        }
+        // pass 2: first NACKs (fresh losses) before retries, so retries of an old burst cannot starve new
+        // losses; oldest first within each kind
+        int room = config.maxNacksPerPoll();
+        for (int i = 0; i < size && room > 0; i++) {
+            picked[i] = nackCount[i] == 0 && isDue(i, nowNanos, retryInterval);
+            if (picked[i]) {
+                room--;
+            }
+        }
+        for (int i = 0; i < size && room > 0; i++) {
+            if (!picked[i] && nackCount[i] > 0 && isDue(i, nowNanos, retryInterval)) {
+                picked[i] = true;
+                room--;
+            }
+        }
+        if (room == config.maxNacksPerPoll()) {
+            return List.of();
+        }
+        List<Integer> out = new ArrayList<>(config.maxNacksPerPoll() - room);
+        for (int i = 0; i < size; i++) {
+            if (picked[i]) {
+                picked[i] = false;
+                out.add((int) (missingSeq[i] & 0xFFFF));
+                nackCount[i]++;
+                lastNackAt[i] = nowNanos;
+                nacksSent++;
+            }
         }
         haveNacked = true;
         lastListAt = nowNanos;
