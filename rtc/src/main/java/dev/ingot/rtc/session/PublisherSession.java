@@ -52,6 +52,7 @@ public final class PublisherSession {
     private final long[] primarySsrc = {-1, -1};
     private long nextRtcpNanos = Long.MAX_VALUE;
     private boolean closed;
+    private long lastNowNanos;
 
     public PublisherSession(SessionParams params, MediaSink sink, long nowNanos) {
         this.params = params;
@@ -93,6 +94,7 @@ public final class PublisherSession {
 
     /** Feeds one received datagram. Never throws on bad input: what cannot be used is counted and dropped. */
     public void handleDatagram(byte[] buf, int off, int len, InetSocketAddress from, long nowNanos) {
+        lastNowNanos = nowNanos;
         if (closed || len < 1) {
             return;
         }
@@ -272,6 +274,7 @@ public final class PublisherSession {
 
     /** Runs timers: ICE consent, periodic receiver reports and feedback. */
     public void handleTimeout(long nowNanos) {
+        lastNowNanos = nowNanos;
         if (closed) {
             return;
         }
@@ -292,10 +295,15 @@ public final class PublisherSession {
         }
     }
 
-    /** Asks the publisher for a keyframe now (PLI, or FIR where only FIR was negotiated), if possible. */
+    /** Asks the publisher for a keyframe (PLI, or FIR where only FIR was negotiated), rate-limited. */
     public void requestKeyframe(long nowNanos) {
         feedback.requestKeyframe(nowNanos);
         handleTimeout(nowNanos);
+    }
+
+    /** The media layer saw a keyframe: keyframe requests stop repeating. */
+    public void keyframeReceived() {
+        feedback.keyframeReceived();
     }
 
     private void sendRtcp(List<RtcpPacket> packets) {
@@ -321,7 +329,7 @@ public final class PublisherSession {
         }
         long t = ice.consentDeadlineNanos();
         t = Math.min(t, nextRtcpNanos);
-        return Math.min(t, feedback.nextDeadlineNanos());
+        return Math.min(t, feedback.nextDeadlineNanos(lastNowNanos));
     }
 
     public Transmit pollTransmit() {
