@@ -64,12 +64,12 @@ abstract sealed class VideoDepacketizer implements Depacketizer
         } else {
             lastSeq = seq;
         }
-        if (open && p.timestamp() != frameTimestamp) {
-            finish(out); // the previous frame ended without a marker bit (or its marker packet was padding)
-        }
         if (p.payloadLength() == 0) {
-            paddingPackets++;
+            paddingPackets++; // padding carries no frame boundary: senders may send it with any timestamp
             return;
+        }
+        if (open && p.timestamp() != frameTimestamp) {
+            finish(out); // the previous frame ended without a marker bit
         }
         if (!open) {
             open = true;

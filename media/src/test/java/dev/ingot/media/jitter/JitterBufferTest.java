@@ -297,4 +297,46 @@ class JitterBufferTest {
         assertThat(jb.size()).isEqualTo(4);
         assertThat(jb.bufferedNanos()).isEqualTo(60 * MS);
     }
+
+    @Test
+    void randomArrivalsKeepSequenceOrderAndAccountForEveryPacket() {
+        Random random = new Random(3);
+        JitterBuffer jb = new JitterBuffer(config(30, 110, 64), VIDEO_RATE);
+        List<RtpMedia> sent = new ArrayList<>();
+        int packets = 20_000;
+        for (int i = 0; i < packets; i++) {
+            if (random.nextInt(30) == 0) {
+                continue; // lost
+            }
+            long delay = (long) (random.nextDouble() * (random.nextInt(50) == 0 ? 300 : 30) * MS);
+            RtpMedia p = packet(60_000 + i, 4_294_000_000L + (long) i * 900, i * 10 * MS + delay);
+            sent.add(p);
+            if (random.nextInt(40) == 0) {
+                sent.add(packet(p.sequenceNumber(), p.timestamp(), p.arrivalNanos() + 7 * MS)); // duplicate
+            }
+        }
+        sent.sort(java.util.Comparator.comparingLong(RtpMedia::arrivalNanos));
+        long lastExtended = -1;
+        int releasedCount = 0;
+        long now = 0;
+        for (RtpMedia p : sent) {
+            now = p.arrivalNanos();
+            jb.push(p);
+            assertThat(jb.size()).isLessThanOrEqualTo(64);
+            assertThat(jb.targetDelayNanos(now)).isBetween(30 * MS, 110 * MS);
+            for (RtpMedia out; (out = jb.pop(now)) != null; ) {
+                long extended = lastExtended < 0 ? out.sequenceNumber()
+                        : lastExtended + (short) (out.sequenceNumber() - (int) (lastExtended & 0xFFFF));
+                assertThat(extended).isGreaterThan(lastExtended);
+                lastExtended = extended;
+                releasedCount++;
+            }
+        }
+        releasedCount += drain(jb, now + 10_000 * MS).size();
+        JitterBufferStats s = jb.stats(now);
+        assertThat(s.received()).isEqualTo(sent.size());
+        assertThat(s.released()).isEqualTo(releasedCount);
+        assertThat(s.released() + s.duplicates() + s.late() + s.overflowDropped()).isEqualTo(sent.size());
+        assertThat(s.released() + s.lost() + s.overflowDropped()).isEqualTo(packets);
+    }
 }
