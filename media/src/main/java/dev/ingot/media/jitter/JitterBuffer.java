@@ -36,7 +36,9 @@ import java.util.OptionalDouble;
  * </ul>
  *
  * <p>Bounded memory: at most {@code maxPackets} sequence numbers are held; a newer packet beyond that drops
- * the oldest held ones (counted). Handles 16-bit sequence number and 32-bit timestamp wrap. Not thread-safe.
+ * the oldest held ones (counted). Handles 16-bit sequence number and 32-bit timestamp wrap, and a jump of the
+ * sender's sequence numbers (two consecutive packets far outside the window restart the buffer). Not
+ * thread-safe.
  */
 public final class JitterBuffer {
 
@@ -157,6 +159,8 @@ public final class JitterBuffer {
     private long reordered;
     private long maxReorderDepth;
     private long timestampJumps;
+    private long sequenceRestarts;
+    private int restartCandidate = -1;
 
     /**
      * @param config the delay range and limits
@@ -206,6 +210,16 @@ public final class JitterBuffer {
                 if (slotState[idx] == RELEASED && slotSeq[idx] == seq) {
                     duplicates++;
                     return PushResult.DUPLICATE;
+                }
+                if (headSeq - seq > config.maxPackets()) {
+                    // far behind: either a stray packet or the sender's sequence numbers jumped (RFC 3550
+                    // A.1); two consecutive ones mean a jump, and the buffer starts over from the second
+                    if (restartCandidate == packet.sequenceNumber()) {
+                        restart();
+                        received--; // counted again below
+                        return push(packet);
+                    }
+                    restartCandidate = (packet.sequenceNumber() + 1) & 0xFFFF;
                 }
                 late++;
                 observe(ts, arrival, false);
@@ -336,11 +350,26 @@ public final class JitterBuffer {
 
     public JitterBufferStats stats(long nowNanos) {
         return new JitterBufferStats(received, released, duplicates, late, lost, overflowDropped, reordered,
-                maxReorderDepth, timestampJumps, count, bufferedNanos(), targetDelayNanos(nowNanos), jitterNanos);
+                maxReorderDepth, timestampJumps, sequenceRestarts, count, bufferedNanos(), targetDelayNanos(nowNanos), jitterNanos);
     }
 
     /** Drops every held packet and forgets sequence and timing state (a new stream); counters are kept. */
     public void reset() {
+        overflowDropped += count;
+        forgetStream();
+        peak = 0;
+        peakAt = Long.MIN_VALUE;
+    }
+
+    /** Starts over at a sequence number jump: held packets are dropped, the delay target is kept. */
+    private void restart() {
+        overflowDropped += count;
+        sequenceRestarts++;
+        forgetStream();
+    }
+
+    private void forgetStream() {
+        restartCandidate = -1;
         Arrays.fill(packets, null);
         Arrays.fill(slotState, EMPTY);
         count = 0;
@@ -349,8 +378,6 @@ public final class JitterBuffer {
         haveBase = false;
         havePrevTransit = false;
         jitterNanos = 0;
-        peak = 0;
-        peakAt = Long.MIN_VALUE;
     }
 
     // ---- internals ----

@@ -9,15 +9,21 @@ import java.util.function.Consumer;
  * loss that breaks the reference chain they drop again until the next one, meanwhile reporting
  * {@link #needsKeyframe()} so the transport can send a PLI. Opus never waits.
  *
- * <p>Packets must come in sequence order (from a jitter buffer); a gap in sequence numbers is a loss, an
- * older sequence number is dropped as late. Push padding-only packets too (empty payload), or their sequence
- * numbers look lost. Malformed payloads never throw: they are dropped and counted in {@link #stats()}.
- * Not thread-safe; one instance per stream.
+ * <p>Packets must come in sequence order (from a jitter buffer); a gap in sequence numbers is a loss, a
+ * slightly older sequence number is dropped as late (see {@link #MAX_MISORDER}). Push padding-only packets
+ * too (empty payload), or their sequence numbers look lost. Malformed payloads never throw: they are dropped
+ * and counted in {@link #stats()}. Not thread-safe; one instance per stream.
  */
 public interface Depacketizer {
 
     /** Size cap of one frame in bytes: a frame that would grow beyond it is dropped. */
     int MAX_FRAME_BYTES = 8 << 20;
+
+    /**
+     * A packet at most this many sequence numbers behind the previous one is late and dropped; one further
+     * behind is taken as a jump of the sender's sequence numbers (RFC 3550 A.1) and handled like a loss.
+     */
+    int MAX_MISORDER = 1024;
 
     /** Takes the next packet; hands every frame it completes to {@code out}, on this thread, before returning. */
     void push(RtpMedia packet, Consumer<EncodedFrame> out);

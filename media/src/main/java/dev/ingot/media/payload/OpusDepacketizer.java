@@ -27,7 +27,7 @@ public final class OpusDepacketizer implements Depacketizer {
                 duplicatePackets++;
                 return;
             }
-            if (delta >= 0x8000) {
+            if (delta >= 0x8000 && 0x10000 - delta <= Depacketizer.MAX_MISORDER) {
                 latePackets++;
                 return;
             }

@@ -53,7 +53,7 @@ abstract sealed class VideoDepacketizer implements Depacketizer
                 duplicatePackets++;
                 return;
             }
-            if (delta >= 0x8000) {
+            if (delta >= 0x8000 && 0x10000 - delta <= Depacketizer.MAX_MISORDER) {
                 latePackets++;
                 return;
             }

@@ -339,4 +339,32 @@ class JitterBufferTest {
         assertThat(s.released() + s.duplicates() + s.late() + s.overflowDropped()).isEqualTo(sent.size());
         assertThat(s.released() + s.lost() + s.overflowDropped()).isEqualTo(packets);
     }
+
+    @Test
+    void aJumpOfUpToHalfTheSequenceSpaceAheadFlushesAndGoesOn() {
+        JitterBuffer jb = new JitterBuffer(config(100, 180, 64), VIDEO_RATE);
+        jb.push(packet(40_000, 0, 0));
+        assertThat(jb.push(packet(1000, 3000, 33 * MS))).isEqualTo(PushResult.ACCEPTED); // 26 536 ahead
+        assertThat(drain(jb, 1_000 * MS)).containsExactly(1000);
+    }
+
+    @Test
+    void twoConsecutivePacketsFarBehindRestartTheSequence() {
+        JitterBuffer jb = new JitterBuffer(config(100, 180, 64), VIDEO_RATE);
+        jb.push(packet(40_000, 0, 0));
+        jb.push(packet(40_001, 3000, 33 * MS));
+        assertThat(drain(jb, 200 * MS)).containsExactly(40_000, 40_001);
+        // the sender's sequence numbers jump back by 10 000
+        assertThat(jb.push(packet(30_000, 6000, 66 * MS))).isEqualTo(PushResult.LATE);
+        assertThat(jb.push(packet(30_001, 9000, 100 * MS))).isEqualTo(PushResult.ACCEPTED);
+        jb.push(packet(30_002, 12000, 133 * MS));
+        assertThat(drain(jb, 1_000 * MS)).containsExactly(30_001, 30_002);
+        JitterBufferStats s = jb.stats(1_000 * MS);
+        assertThat(s.sequenceRestarts()).isEqualTo(1);
+        assertThat(s.received()).isEqualTo(5);
+        // one stray old packet does not restart anything
+        assertThat(jb.push(packet(20_000, 0, 1_100 * MS))).isEqualTo(PushResult.LATE);
+        assertThat(jb.push(packet(30_003, 15000, 1_110 * MS))).isEqualTo(PushResult.ACCEPTED);
+        assertThat(jb.stats(1_110 * MS).sequenceRestarts()).isEqualTo(1);
+    }
 }

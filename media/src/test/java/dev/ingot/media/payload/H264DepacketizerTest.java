@@ -272,6 +272,17 @@ class H264DepacketizerTest {
     }
 
     @Test
+    void aJumpInSequenceNumbersIsALossNotAStreamOfLatePackets() {
+        H264Depacketizer d = new H264Depacketizer();
+        d.push(packet(40_000, 0, true, stapA(SPS, PPS, idr(100))), frames::add);
+        d.push(packet(30_000, 3000, true, nonIdr(100)), frames::add); // 10 000 back: a jump, not a late packet
+        assertThat(d.stats().latePackets()).isZero();
+        assertThat(d.needsKeyframe()).isTrue();
+        d.push(packet(30_001, 6000, true, stapA(SPS, PPS, idr(100))), frames::add);
+        assertThat(frames).hasSize(2);
+    }
+
+    @Test
     void paddingPacketsKeepTheSequenceContiguous() {
         H264Depacketizer d = new H264Depacketizer();
         frame(d, 0, List.of(stapA(SPS, PPS, idr(100))));
