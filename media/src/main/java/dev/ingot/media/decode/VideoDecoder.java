@@ -88,10 +88,22 @@ public final class VideoDecoder implements AutoCloseable {
     /**
      * Opens a decoder of the given kind.
      *
-     * @throws DecoderException if FFmpeg lacks the decoder, or, for {@code VULKAN_H264}, no Vulkan device can be
-     *                          opened or the h264 decoder has no Vulkan hwaccel
+     * @throws DecoderException if FFmpeg lacks the decoder, or, for {@code VULKAN_H264}, when
+     *                          {@link VulkanVideoProbe#probe()} found no working Vulkan Video decoder here
      */
     public static VideoDecoder open(VideoDecoderKind kind) {
+        if (kind == VideoDecoderKind.VULKAN_H264) {
+            VideoDecoderSupport support = VulkanVideoProbe.probe();
+            if (!support.vulkanH264()) {
+                throw new DecoderException("vulkan_h264: no Vulkan Video decoder on this machine: "
+                        + support.vulkanDetail());
+            }
+        }
+        return openUnchecked(kind);
+    }
+
+    /** {@link #open} without consulting the probe (the probe itself uses this). */
+    static VideoDecoder openUnchecked(VideoDecoderKind kind) {
         int codecId = switch (kind.codec()) {
             case H264 -> AV_CODEC_ID_H264;
             case VP8 -> AV_CODEC_ID_VP8;
@@ -120,7 +132,8 @@ public final class VideoDecoder implements AutoCloseable {
             ctx.flags(ctx.flags() | AV_CODEC_FLAG_LOW_DELAY);
             if (vulkan) {
                 AVBufferRef device = new AVBufferRef(null);
-                int rc = avutil.av_hwdevice_ctx_create(device, AV_HWDEVICE_TYPE_VULKAN, (String) null, null, 0);
+                int rc = avutil.av_hwdevice_ctx_create(device, AV_HWDEVICE_TYPE_VULKAN,
+                        VulkanVideoProbe.deviceName(), null, 0);
                 if (rc < 0) {
                     throw new DecoderException("vulkan_h264: FFmpeg could not open a Vulkan device: "
                             + FfmpegError.describe(rc) + "; no Vulkan Video decoder on this machine");

@@ -113,7 +113,9 @@ public final class RgbaConverter implements AutoCloseable {
                 return b.clear();
             }
         }
-        return ByteBuffer.allocateDirect(bytes + ALIGN).alignedSlice(ALIGN).limit(bytes).slice();
+        // Aligned start for swscale's SIMD stores, and slack after the last row in case they run past it.
+        int padded = (bytes + ALIGN - 1) / ALIGN * ALIGN + 2 * ALIGN;
+        return ByteBuffer.allocateDirect(padded + ALIGN).alignedSlice(ALIGN).limit(bytes).slice();
     }
 
     private void convertOneShot(AVFrame src, ByteBuffer out) {
