@@ -48,7 +48,7 @@ public final class RgbaConverter implements AutoCloseable {
     private final IntPointer dstStride = new IntPointer(4);
     private final ArrayDeque<ByteBuffer> pool = new ArrayDeque<>();
     private int poolBytes;
-    private boolean closed;
+    private volatile boolean closed;
     private long conversions;
 
     /**
@@ -74,7 +74,7 @@ public final class RgbaConverter implements AutoCloseable {
     /** Gives a buffer from {@link #convert} back for reuse; the caller must not touch it afterwards. */
     public void recycle(ByteBuffer buffer) {
         synchronized (pool) {
-            if (buffer.capacity() == poolBytes && pool.size() < POOL_LIMIT) {
+            if (!closed && buffer.capacity() == poolBytes && pool.size() < POOL_LIMIT) {
                 pool.push(buffer);
             }
         }

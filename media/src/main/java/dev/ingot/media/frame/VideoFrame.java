@@ -7,6 +7,7 @@ import java.lang.ref.Cleaner;
 import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
 import org.bytedeco.ffmpeg.avutil.AVFrame;
 import org.bytedeco.ffmpeg.avutil.AVPixFmtDescriptor;
 import org.bytedeco.ffmpeg.global.avutil;
@@ -27,11 +28,13 @@ import org.bytedeco.javacpp.BytePointer;
  * {@link #close()}) when done; a consumer that hands the frame to a second owner calls {@link #retain()} first.
  * The planes and the RGBA buffer go back to their pools when the last reference is released. A frame that is
  * forgotten is freed when the garbage collector finds it unreachable (a {@link Cleaner}), so a missed release
- * costs memory for a while, never a crash or a permanent leak. Using a frame after its last release throws
- * {@link IllegalStateException}.
+ * never crashes or leaks for good, but it is a bug all the same: the Java heap barely moves while native
+ * pictures pile up (42 MB/s for one 720p30 stream) until the next collection. {@link #livePictures()} shows
+ * it. Using a frame after its last release throws {@link IllegalStateException}.
  */
 public final class VideoFrame implements AutoCloseable {
     private static final Cleaner CLEANER = Cleaner.create();
+    private static final AtomicLong LIVE_PICTURES = new AtomicLong();
 
     private final int width;
     private final int height;
@@ -55,6 +58,17 @@ public final class VideoFrame implements AutoCloseable {
         this.rgba = rgba;
         this.rgbaFromConverter = rgba == null;
         this.cleanable = picture == null ? null : CLEANER.register(this, picture);
+        if (picture != null) {
+            LIVE_PICTURES.incrementAndGet();
+        }
+    }
+
+    /**
+     * How many decoded pictures are alive in this process (wrapped and not yet freed): for leak checks and
+     * statistics. A number that keeps growing means some consumer does not release its frames.
+     */
+    public static long livePictures() {
+        return LIVE_PICTURES.get();
     }
 
     /**
@@ -262,6 +276,7 @@ public final class VideoFrame implements AutoCloseable {
         @Override
         public void run() {
             avutil.av_frame_free(frame);
+            LIVE_PICTURES.decrementAndGet();
         }
     }
 }

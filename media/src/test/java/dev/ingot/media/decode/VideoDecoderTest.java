@@ -101,6 +101,28 @@ class VideoDecoderTest {
         }
     }
 
+    @Test
+    void releasedFramesFreeTheirPictures() {
+        long before = VideoFrame.livePictures();
+        List<VideoFrame> held = new ArrayList<>();
+        try (VideoDecoder decoder = VideoDecoder.open(VideoDecoderKind.FFMPEG_H264)) {
+            for (TestEncoder.Unit u : stream(VideoCodecKind.H264)) {
+                decoder.decode(u.data(), u.data().length, 0, held::add);
+            }
+        }
+        long whileHeld = VideoFrame.livePictures();
+        assertThat(held).hasSize(FRAMES);
+        for (VideoFrame f : held) {
+            f.retain().rgba();
+            f.release();
+            f.release();
+        }
+        long after = VideoFrame.livePictures();
+        // Only ever lower, not exactly equal: the Cleaner may free some other test's forgotten frame meanwhile.
+        assertThat(whileHeld - after).isGreaterThanOrEqualTo(FRAMES);
+        assertThat(after).isLessThanOrEqualTo(before);
+    }
+
     @ParameterizedTest
     @EnumSource(VideoCodecKind.class)
     void dropsInterFramesUntilTheFirstKeyframe(VideoCodecKind codec) {
@@ -225,6 +247,30 @@ class VideoDecoderTest {
                 if (data.length >= 1) {
                     data[0] = (byte) 0x82; // frame marker, profile 0, shown keyframe
                 }
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(VideoCodecKind.class)
+    void followsAResolutionChangeAtAKeyframe(VideoCodecKind codec) {
+        // Publishers scale their resolution with the available bandwidth; the new size starts with a keyframe.
+        List<TestEncoder.Unit> small = TestEncoder.encode(codec, 160, 96, 4, i -> false);
+        try (VideoDecoder decoder = VideoDecoder.open(ffmpegKind(codec))) {
+            for (TestEncoder.Unit u : stream(codec).subList(0, 4)) {
+                assertFaithful(feed(decoder, u, u.data()));
+            }
+            for (TestEncoder.Unit u : small) {
+                Step step = feed(decoder, u, u.data());
+                assertThat(step.result()).isEqualTo(DecodeResult.OK);
+                Decoded d = step.frames().get(0);
+                assertThat(d.width()).isEqualTo(160);
+                assertThat(d.height()).isEqualTo(96);
+                assertThat(d.counter()).isEqualTo(u.frameIndex());
+                assertThat(d.psnr()).isGreaterThanOrEqualTo(30.0);
+            }
+            for (TestEncoder.Unit u : stream(codec).subList(SECOND_KEYFRAME, FRAMES)) {
+                assertFaithful(feed(decoder, u, u.data()));
             }
         }
     }
