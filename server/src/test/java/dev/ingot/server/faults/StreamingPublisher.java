@@ -9,7 +9,8 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * A {@link LoopbackPublisher} that keeps publishing on its own thread: synthetic SRTP video and audio at a steady
- * rate (about {@code videoPps * videoPayload * 8} bit/s of video plus 64 kbit/s of Opus-sized audio) and an ICE
+ * rate (about {@code videoPps * videoPayload * 8} bit/s of video, none when {@code videoPps} is 0, plus 64 kbit/s
+ * of Opus-sized audio) and an ICE
  * consent check every {@code consentIntervalMs} (from the moment ICE answers, so a short consent timeout does not
  * expire during the DTLS handshake). For fault tests and the churn/soak tool.
  */
@@ -95,7 +96,7 @@ public final class StreamingPublisher implements AutoCloseable {
                 nextConsent = now + consentIntervalNanos;
             }
             if (mediaOn) {
-                if (now - nextVideo >= 0) {
+                if (videoPps > 0 && now - nextVideo >= 0) {
                     videoInFrame++;
                     boolean marker = videoInFrame == packetsPerFrame;
                     video[0] = (byte) 0x5c; // FU-A indicator-like first byte: not a keyframe, never decoded as one
@@ -115,7 +116,8 @@ public final class StreamingPublisher implements AutoCloseable {
                 nextVideo = now;
                 nextAudio = now;
             }
-            long next = Math.min(nextConsent, mediaOn ? Math.min(nextVideo, nextAudio) : now + 5_000_000L);
+            long nextMedia = videoPps > 0 ? Math.min(nextVideo, nextAudio) : nextAudio;
+            long next = Math.min(nextConsent, mediaOn ? nextMedia : now + 5_000_000L);
             long sleep = next - System.nanoTime();
             if (sleep > 0) {
                 LockSupport.parkNanos(sleep);
