@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.lang.management.ManagementFactory;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -94,8 +95,36 @@ public final class ChurnSoak {
     }
 
     private static String describe(Resources r, long liveHeap) {
-        return String.format(Locale.ROOT, "RSS %7.1f MiB  heap %6.1f MiB  fds %4d  threads %3d platform / %3d all",
-                r.rssKiB() / MIB, liveHeap / MIB / MIB, r.fds(), r.platformThreads(), r.allThreads());
+        return String.format(Locale.ROOT, "RSS %6.1f MiB (heap %5.1f used / %5.1f committed, non-heap %5.1f, direct %4.1f)"
+                        + "  fds %4d  threads %3d platform / %3d all",
+                r.rssKiB() / MIB, liveHeap / MIB / MIB, r.heapCommittedBytes() / MIB / MIB,
+                r.nonHeapCommittedBytes() / MIB / MIB, r.directBytes() / MIB / MIB, r.fds(), r.platformThreads(),
+                r.allThreads());
+    }
+
+    /** With -XX:NativeMemoryTracking=summary: where native memory went since {@link #nmtBaseline}. */
+    private static void nmt(String command) {
+        try {
+            var server = ManagementFactory.getPlatformMBeanServer();
+            Object out = server.invoke(new javax.management.ObjectName("com.sun.management:type=DiagnosticCommand"),
+                    "vmNativeMemory", new Object[] {new String[] {command}}, new String[] {String[].class.getName()});
+            String text = String.valueOf(out);
+            if (text.contains("not enabled")) {
+                return;
+            }
+            if (command.startsWith("summary")) {
+                System.out.println("churn: native memory since warm-up (NMT " + command + "):");
+                java.util.regex.Pattern changed = java.util.regex.Pattern.compile("committed=\\d+\\w+ [+-]\\d+\\w+");
+                text.lines().filter(l -> l.startsWith("Total") || l.startsWith("-") && changed.matcher(l).find())
+                        .forEach(l -> System.out.println("  " + l.strip().replaceAll("\\s+", " ")));
+            }
+        } catch (Exception e) {
+            System.out.println("churn: NMT unavailable: " + e);
+        }
+    }
+
+    private static void nmtBaseline() {
+        nmt("baseline");
     }
 
     private static long liveHeap() {
@@ -120,6 +149,7 @@ public final class ChurnSoak {
                     settle();
                     baseHeap = liveHeap();
                     base = Resources.sample();
+                    nmtBaseline();
                     System.out.println("churn: after warm-up  " + describe(base, baseHeap));
                 }
                 try {
@@ -141,6 +171,7 @@ public final class ChurnSoak {
             Resources end = Resources.sample();
             double secs = (System.nanoTime() - start) / 1e9;
             System.out.println("churn: at the end     " + describe(end, endHeap));
+            nmt("summary.diff");
             if (base == null) {
                 return;
             }

@@ -17,11 +17,18 @@ import java.util.function.BooleanSupplier;
  * ({@link Thread#getAllStackTraces}), every thread by name including virtual ones (a JSON thread dump), and the
  * resident set size ({@code VmRSS}: heap, metaspace, thread stacks, direct buffers and native libraries).
  */
-public record Resources(int fds, int platformThreads, List<String> threadNames, long rssKiB, long heapUsedBytes) {
+public record Resources(int fds, int platformThreads, List<String> threadNames, long rssKiB, long heapUsedBytes,
+        long heapCommittedBytes, long nonHeapCommittedBytes, long directBytes) {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     public static Resources sample() {
-        return new Resources(countOpenFds(), Thread.getAllStackTraces().size(), allThreadNames(), readRssKiB(), heapUsed());
+        var memory = ManagementFactory.getMemoryMXBean();
+        long direct = ManagementFactory.getPlatformMXBeans(java.lang.management.BufferPoolMXBean.class).stream()
+                .filter(b -> b.getName().equals("direct")).mapToLong(java.lang.management.BufferPoolMXBean::getMemoryUsed)
+                .sum();
+        return new Resources(countOpenFds(), Thread.getAllStackTraces().size(), allThreadNames(), readRssKiB(),
+                heapUsed(), memory.getHeapMemoryUsage().getCommitted(), memory.getNonHeapMemoryUsage().getCommitted(),
+                direct);
     }
 
     public int allThreads() {
