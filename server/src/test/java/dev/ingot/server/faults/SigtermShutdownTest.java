@@ -44,10 +44,12 @@ class SigtermShutdownTest {
         return pb.start();
     }
 
-    private static void awaitApi(HttpClient http, Process ingot, int apiPort, Path log) {
-        Resources.await("the API answers (log: " + log + ")", 90_000, () -> {
+    /** Both listeners answer (the WHIP one starts after the API one). */
+    private static void awaitListeners(HttpClient http, Process ingot, int apiPort, int whipPort, Path log) {
+        Resources.await("the API and WHIP listeners answer (log: " + log + ")", 90_000, () -> {
             assertThat(ingot.isAlive()).as("ingot exited early:\n" + FaultTools.tail(log, 30)).isTrue();
-            return status(http, "http://127.0.0.1:" + apiPort + "/status") == 200;
+            return status(http, "GET", "http://127.0.0.1:" + apiPort + "/status") == 200
+                    && status(http, "OPTIONS", "http://127.0.0.1:" + whipPort + "/whip/x") == 204;
         });
     }
 
@@ -70,10 +72,10 @@ class SigtermShutdownTest {
         }
         Path log = FaultTools.logFile("sigterm-cds-warmup");
         int api = FaultTools.freeTcpPort();
-        Process warm = startIngot(command, api, FaultTools.freeTcpPort(),
-                Files.createTempDirectory("ingot-sigterm-warm-").resolve("sc"), log);
+        int whip = FaultTools.freeTcpPort();
+        Process warm = startIngot(command, api, whip, Files.createTempDirectory("ingot-sigterm-warm-").resolve("sc"), log);
         try {
-            awaitApi(http, warm, api, log);
+            awaitListeners(http, warm, api, whip, log);
             long t0 = System.nanoTime();
             sigterm(warm);
             assertThat(warm.waitFor(120, TimeUnit.SECONDS)).as("warm-up run exited").isTrue();
@@ -101,7 +103,7 @@ class SigtermShutdownTest {
         StreamingPublisher pub = null;
         try {
             String api = "http://127.0.0.1:" + apiPort;
-            awaitApi(http, ingot, apiPort, log);
+            awaitListeners(http, ingot, apiPort, whipPort, log);
             HttpResponse<String> reg = http.send(HttpRequest.newBuilder(URI.create(api + "/api/input/sig_in/register"))
                     .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(
                             "{\"type\":\"whip_server\",\"side_channel\":{\"video\":true,\"audio\":true}}")).build(),
@@ -154,9 +156,10 @@ class SigtermShutdownTest {
         }
     }
 
-    private static int status(HttpClient http, String url) {
+    private static int status(HttpClient http, String method, String url) {
         try {
-            return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(2)).build(),
+            return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(2))
+                    .method(method, HttpRequest.BodyPublishers.noBody()).build(),
                     HttpResponse.BodyHandlers.discarding()).statusCode();
         } catch (IOException e) {
             return -1;
