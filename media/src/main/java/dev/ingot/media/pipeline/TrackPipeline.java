@@ -194,6 +194,24 @@ public final class TrackPipeline implements AutoCloseable {
         }
     }
 
+    public dev.ingot.media.jitter.JitterBufferStats jitterStats() {
+        lock.lock();
+        try {
+            return jitter.stats(clock.getAsLong());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public dev.ingot.media.payload.DepacketizerStats depacketizerStats() {
+        lock.lock();
+        try {
+            return depacketizer.stats();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     public long bufferedNanos() {
         lock.lock();
         try {

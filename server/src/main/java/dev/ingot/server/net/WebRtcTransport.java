@@ -61,6 +61,7 @@ public final class WebRtcTransport implements WhipTransport, AutoCloseable {
     private final HostAddresses hosts;
     private final MediaSinkFactory sinks;
     private final ConcurrentMap<String, LiveSession> sessions = new ConcurrentHashMap<>();
+    private volatile java.util.function.UnaryOperator<DatagramHandler> inboundFilter = h -> h;
 
     /** The media side of a session: takes its RTP, may ask it for keyframes, closes with it. */
     public interface SessionMedia extends AutoCloseable {
@@ -146,6 +147,14 @@ public final class WebRtcTransport implements WhipTransport, AutoCloseable {
         } else {
             this.mux = null;
         }
+    }
+
+    /**
+     * Puts something between each new session's socket and its driver (tests use it to impair the network
+     * in-process: loss, delay, reordering). Applies to sessions opened afterwards, on per-session sockets.
+     */
+    public void inboundFilter(java.util.function.UnaryOperator<DatagramHandler> filter) {
+        this.inboundFilter = filter;
     }
 
     public Collection<LiveSession> sessions() {
@@ -274,7 +283,7 @@ public final class WebRtcTransport implements WhipTransport, AutoCloseable {
         if (mux != null) {
             mux.add(ice.ufrag(), driver);
         } else {
-            endpoint.start("udp-" + input.id() + "-" + endpoint.port(), driver);
+            endpoint.start("udp-" + input.id() + "-" + endpoint.port(), inboundFilter.apply(driver));
         }
         driver.start();
         LOG.info("input={} offer negotiated: video {} ({}), audio {}, DTLS {} , UDP port {}", input.id(),

@@ -195,6 +195,15 @@ public final class InputMediaPipeline implements WebRtcTransport.SessionMedia, M
         m.put("audio_batches_per_second", audioRate.perSecond(now));
         m.put("audio_batches_decoded", audioRate.total());
         m.put("video_jitter_buffer_ms", pipeline.video() == null ? 0 : pipeline.video().jitterTargetNanos() / 1_000_000);
+        if (pipeline.video() != null) {
+            var jb = pipeline.video().jitterStats();
+            var dp = pipeline.video().depacketizerStats();
+            m.put("video_jitter_buffer_lost", jb.lost());
+            m.put("video_jitter_buffer_late", jb.late());
+            m.put("video_reordered", jb.reordered());
+            m.put("video_frames_dropped_broken", dp.framesDroppedBroken());
+            m.put("video_frames_dropped_waiting_for_keyframe", dp.framesDroppedWaitingForKeyframe());
+        }
         m.put("audio_jitter_buffer_ms", pipeline.audio() == null ? 0 : pipeline.audio().jitterTargetNanos() / 1_000_000);
         return m;
     }
