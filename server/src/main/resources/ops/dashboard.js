@@ -422,6 +422,10 @@ async function startPublishing() {
       + `${location.port || 80}/ (e.g. through an SSH tunnel) or over HTTPS.`, true);
     return;
   }
+  if (!state.whipPort) {
+    setPublishStatus('This Ingot runs without a WHIP server (SMELTER_START_WHIP_WHEP_SERVER=false).', true);
+    return;
+  }
   $('#publish').disabled = true;
   const id = `browser-${randomHex(4)}`;
   const token = randomHex(16).toUpperCase();

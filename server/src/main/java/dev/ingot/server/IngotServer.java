@@ -72,6 +72,7 @@ public final class IngotServer implements AutoCloseable {
                 .port(config.apiPort())
                 .shutdownGracePeriod(Duration.ofMillis(200))
                 .routing(r -> {
+                    // routes go on `recorded` so the route catalog (and the /openapi.json test) sees them
                     HttpRouting.Builder recorded = routeCatalog.recorder(r, dev.ingot.server.ops.RouteCatalog.Listener.API);
                     controlApi.routes(recorded);
                     ops.routes(recorded);

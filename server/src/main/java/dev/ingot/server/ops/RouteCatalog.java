@@ -57,7 +57,8 @@ public final class RouteCatalog {
 
     /**
      * A routing builder that forwards every call to {@code target} and records the routes registered with a
-     * path. Handlers registered without a path (fallbacks, filters) are forwarded but not recorded.
+     * path. Handlers registered without a path (fallbacks, filters) and routes of {@code register(HttpService)}
+     * are forwarded but not recorded.
      */
     public HttpRouting.Builder recorder(HttpRouting.Builder target, Listener listener) {
         Object[] self = new Object[1];
