@@ -10,14 +10,11 @@ import dev.ingot.server.events.ServerEvents;
 import dev.ingot.server.http.Replies;
 import dev.ingot.server.input.InputRegistry;
 import dev.ingot.server.whip.WhipEndpoint;
-import dev.ingot.media.decode.VideoDecoderKind;
-import dev.ingot.rtc.sdp.NegotiatedSession;
-import dev.ingot.rtc.session.MediaKind;
-import dev.ingot.rtc.session.MediaSink;
-import dev.ingot.server.input.RegisteredInput;
+import dev.ingot.server.pipeline.InputMediaListener;
+import dev.ingot.server.pipeline.InputMediaPipeline;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import dev.ingot.server.net.WebRtcTransport;
-import dev.ingot.server.stats.RtpTrackStats;
-import java.util.Optional;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.websocket.WsRouting;
@@ -38,6 +35,7 @@ public final class IngotServer implements AutoCloseable {
     private final java.util.concurrent.CompletableFuture<VideoDecoderSupport> decoderSupport;
     private final Path sideChannelDir;
     private WebRtcTransport transport;
+    private final List<InputMediaListener> mediaListeners = new CopyOnWriteArrayList<>();
     private WebServer api;
     private WebServer whip;
     // ---- ops (dev.ingot.server.ops): dashboard, /metrics, /openapi.json, thumbnails, the route list ----
@@ -83,7 +81,8 @@ public final class IngotServer implements AutoCloseable {
                 .start();
         if (config.whipServerEnabled()) {
             try {
-                transport = new WebRtcTransport(config, IngotServer::statsSink);
+                transport = new WebRtcTransport(config, (input, negotiated, decoder) -> new InputMediaPipeline(input,
+                        negotiated, decoder, config.mixingSampleRate(), mediaListeners, pipeline));
             } catch (java.io.IOException e) {
                 throw new IllegalStateException("cannot open the WebRTC UDP transport: " + e.getMessage(), e);
             }
@@ -106,16 +105,9 @@ public final class IngotServer implements AutoCloseable {
         return this;
     }
 
-    /** Until the media pipeline takes the packets: count them per input and track. */
-    private static MediaSink statsSink(RegisteredInput input, NegotiatedSession negotiated,
-            Optional<VideoDecoderKind> decoder) {
-        return (kind, packet, retransmitted, now) -> {
-            RtpTrackStats stats = kind == MediaKind.VIDEO ? input.videoStats() : input.audioStats();
-            stats.onPacket(packet.length(), now);
-            if (retransmitted) {
-                stats.onRecovered(1);
-            }
-        };
+    /** Listeners of every input's decoded media (queue, side channel, thumbnails). */
+    public void addMediaListener(InputMediaListener l) {
+        mediaListeners.add(l);
     }
 
     public WebRtcTransport transport() {

@@ -172,6 +172,7 @@ public final class PublisherSession {
             counters.notDemuxable++;
             return;
         }
+        feedback.onTransportPacket(rtp, nowNanos);
         int pt = rtp.payloadType();
         TrackParams video = params.video();
         TrackParams audio = params.audio();

@@ -87,14 +87,21 @@ public final class RtcpFeedback {
         if (mediaSsrcForFeedback < 0 || kind == MediaKind.VIDEO) {
             mediaSsrcForFeedback = p.ssrc();
         }
+        if (remb != null) {
+            remb.onPacket(p.length(), nowNanos);
+        }
+    }
+
+    /**
+     * Every authenticated RTP packet, whatever its payload type, counts for congestion feedback: browsers probe
+     * bandwidth with RTX padding-only packets, and a probe reported lost keeps their estimate at the start value.
+     */
+    void onTransportPacket(RtpPacket p, long nowNanos) {
         if (transportCc != null) {
             int seq = p.transportSequenceNumber(params.transportCcExtensionId());
             if (seq >= 0) {
                 transportCc.onPacket(seq, nowNanos);
             }
-        }
-        if (remb != null) {
-            remb.onPacket(p.length(), nowNanos);
         }
     }
 
