@@ -177,9 +177,10 @@ function extras(obj, known, prefix = '') {
   return out;
 }
 
-const KNOWN_INPUT = new Set(['type', 'state', 'video_rtp', 'audio_rtp']);
+const KNOWN_INPUT = new Set(['type', 'state', 'video_rtp', 'audio_rtp', 'codec', 'decoder', 'video_resolution',
+  'video_decoded_fps', 'video_frames_decoded', 'video_frames_failed', 'audio_batches_per_second', 'audio_batches_decoded',
+  'video_jitter_buffer_ms', 'audio_jitter_buffer_ms']);
 const KNOWN_TRACK = new Set(['packets_lost', 'packets_received', 'bitrate_1_second', 'bitrate_1_minute', 'last_10_seconds', 'packets_recovered']);
-const CODEC_FIELDS = ['video_codec', 'codec', 'video_decoder', 'decoder'];
 
 function lossPercent(track) {
   const lost = num(get(track, 'last_10_seconds', 'packets_lost'));
@@ -188,15 +189,12 @@ function lossPercent(track) {
   return (100 * lost) / (lost + recv);
 }
 
-function bufferMs(input) {
-  // prefer an explicit figure if the server has one; else Smelter's last-10-seconds input buffer average
-  for (const k of ['jitter_buffer_ms', 'buffer_ms']) {
-    const v = num(input[k]) ?? num(get(input, 'video_rtp', k));
-    if (v !== null) return v;
-  }
-  const s = num(get(input, 'video_rtp', 'last_10_seconds', 'input_buffer_avg_seconds'))
-    ?? num(get(input, 'video_rtp', 'last_10_seconds', 'effective_buffer_on_pop_avg_seconds'));
-  return s === null ? null : s * 1000;
+/** The jitter buffer of a track in ms: Ingot's own figure, else Smelter's last-10-seconds input buffer average. */
+function bufferMs(input, track) {
+  const own = num(input[`${track}_jitter_buffer_ms`]);
+  if (own !== null) return own;
+  const s = num(get(input, `${track}_rtp`, 'last_10_seconds', 'input_buffer_avg_seconds'));
+  return s === null || s === 0 ? null : s * 1000;
 }
 
 function updateCard(card, statusInput, input, now) {
@@ -216,22 +214,35 @@ function updateCard(card, statusInput, input, now) {
   const lostNow = (vLost ?? 0) + (aLost ?? 0);
   const lostDelta = card.lastLost === null ? 0 : Math.max(0, lostNow - card.lastLost);
   card.lastLost = lostNow;
-  card.history.push({ t: now, vbit: num(v.bitrate_1_second), abit: num(a.bitrate_1_second), lost: lostDelta, buffer: bufferMs(input) });
+  card.history.push({ t: now, vbit: num(v.bitrate_1_second), abit: num(a.bitrate_1_second), lost: lostDelta,
+    vbuf: bufferMs(input, 'video'), abuf: bufferMs(input, 'audio'), fps: num(input.video_decoded_fps) });
   while (card.history.length && now - card.history[0].t > HISTORY_SECONDS * 1000) card.history.shift();
 
   const rows = [];
-  const codec = CODEC_FIELDS.map((k) => input[k] ?? statusInput[k]).find((x) => typeof x === 'string');
-  rows.push(['codec / decoder', codec || (decoders.length ? `one of ${decoders.join(', ')}` : '–')]);
+  const codec = typeof input.codec === 'string' && input.codec !== 'none' ? input.codec : null;
+  const decoder = typeof input.decoder === 'string' ? input.decoder : null;
+  rows.push(['codec / decoder', codec ? `${codec}${decoder ? ` via ${decoder}` : ''}`
+    : (st === 'connected' ? 'no video' : 'negotiated when a publisher connects')]);
+  const fps = num(input.video_decoded_fps);
+  if (typeof input.video_resolution === 'string' || fps !== null) {
+    const failed = num(input.video_frames_failed);
+    rows.push(['picture', [input.video_resolution || '–', fps === null ? null : `${fps.toFixed(0)} fps`,
+      `${fmtCount(num(input.video_frames_decoded))} decoded`, failed ? `${fmtCount(failed)} failed` : null]
+      .filter(Boolean).join(' · ')]);
+  }
   rows.push(['video', `${fmtBits(num(v.bitrate_1_second))} · ${fmtCount(num(v.packets_received))} pkts · ${fmtCount(vLost)} lost`]);
-  rows.push(['audio', `${fmtBits(num(a.bitrate_1_second))} · ${fmtCount(num(a.packets_received))} pkts · ${fmtCount(aLost)} lost`]);
+  const batches = num(input.audio_batches_per_second);
+  rows.push(['audio', `${fmtBits(num(a.bitrate_1_second))} · ${fmtCount(num(a.packets_received))} pkts · ${fmtCount(aLost)} lost`
+    + (batches === null ? '' : ` · ${batches.toFixed(0)} batches/s decoded`)]);
   const vl = lossPercent(v);
   const al = lossPercent(a);
   rows.push(['loss (10 s)', `video ${vl === null ? '–' : vl.toFixed(2) + ' %'} · audio ${al === null ? '–' : al.toFixed(2) + ' %'}`]);
   const rec = num(v.packets_recovered);
   if (rec !== null) rows.push(['recovered (RTX)', fmtCount(rec)]);
-  const buf = bufferMs(input);
-  rows.push(['jitter buffer', buf === null ? '–' : `${buf.toFixed(0)} ms`]);
-  for (const [k, val] of extras(input, new Set([...KNOWN_INPUT, ...CODEC_FIELDS]))) rows.push([k.replaceAll('_', ' '), String(val)]);
+  const vb = bufferMs(input, 'video');
+  const ab = bufferMs(input, 'audio');
+  rows.push(['jitter buffer', `video ${vb === null ? '–' : vb.toFixed(0) + ' ms'} · audio ${ab === null ? '–' : ab.toFixed(0) + ' ms'}`]);
+  for (const [k, val] of extras(input, KNOWN_INPUT)) rows.push([k.replaceAll('_', ' '), String(val)]);
   for (const [k, val] of extras(v, KNOWN_TRACK, 'video ')) rows.push([k.replaceAll('_', ' '), String(val)]);
   renderFacts($('.facts', el), rows);
 
@@ -247,7 +258,11 @@ function updateCard(card, statusInput, input, now) {
   ]);
   drawChart($('canvas.loss', el), card.history, [
     { key: 'lost', color: cssVar('--bad'), label: 'lost/s', scale: 1 },
-    { key: 'buffer', color: cssVar('--buffer'), label: 'buffer ms', scale: 1 },
+    { key: 'vbuf', color: cssVar('--buffer'), label: 'video ms', scale: 1 },
+    { key: 'abuf', color: cssVar('--audio'), label: 'audio ms', scale: 1 },
+  ]);
+  drawChart($('canvas.fps', el), card.history, [
+    { key: 'fps', color: cssVar('--ok'), label: 'fps', scale: 1 },
   ]);
 
   if (st === 'connected') maybeRefreshThumbnail(card, now);

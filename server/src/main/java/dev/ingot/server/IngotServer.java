@@ -62,6 +62,7 @@ public final class IngotServer implements AutoCloseable {
                 () -> new dev.ingot.server.ops.PrometheusMetrics.ProcessFigures(
                         transport == null ? 0 : transport.sessions().size(), events.clientCount()),
                 this::whipPort);
+        mediaListeners.add(latestFrames); // thumbnails: the newest decoded picture per input
         registry.onUnregister(input -> latestFrames.forget(input.id()));
         routeCatalog.add(dev.ingot.server.ops.RouteCatalog.Listener.API, "GET", "/ws");
         // ---- end ops ----
@@ -158,10 +159,7 @@ public final class IngotServer implements AutoCloseable {
         return routeCatalog;
     }
 
-    /**
-     * The newest decoded picture per input, for the dashboard's thumbnails: add it to the decoding pipeline as one
-     * more {@link dev.ingot.server.pipeline.InputMediaListener}.
-     */
+    /** The newest decoded picture per input, for the dashboard's thumbnails (one of the media listeners). */
     public dev.ingot.server.ops.LatestFrames latestFrames() {
         return latestFrames;
     }

@@ -20,14 +20,20 @@ import java.util.Set;
  * per RTP track ({@code track="video"|"audio"}) packets received, lost and recovered as counters and the
  * bitrate over 1 s and 1 min as a gauge. Any further number that {@code /stats} carries is exported as a gauge
  * named after its JSON path ({@code ingot_input_rtp_last_10_seconds_packets_lost},
- * {@code ingot_input_decoded_fps}, ...) and any further string as a label of {@code ingot_input_info}, so new
- * figures show up here without a change. Process: inputs registered, live WHIP sessions, {@code /ws} clients,
+ * {@code ingot_input_video_decoded_fps}, ...) and any further string as a label of {@code ingot_input_info}
+ * (codec, decoder, resolution), so new figures show up here without a change; decoded frame and batch totals are
+ * counters. Process: inputs registered, live WHIP sessions, {@code /ws} clients,
  * live decoded pictures, JVM heap, threads and uptime.
  */
 public final class PrometheusMetrics {
     private static final Set<String> TRACK_FIELDS_DONE = Set.of("packets_received", "packets_lost",
             "packets_recovered", "bitrate_1_second", "bitrate_1_minute");
     private static final Set<String> INPUT_FIELDS_DONE = Set.of("type", "state");
+    /** Input-level figures that only grow: exported as counters ({@code ingot_input_<field>_total}). */
+    private static final Map<String, String> INPUT_COUNTERS = Map.of(
+            "video_frames_decoded", "Video frames decoded.",
+            "video_frames_failed", "Video frames the decoder could not decode.",
+            "audio_batches_decoded", "Audio batches decoded.");
 
     private PrometheusMetrics() {
     }
@@ -69,7 +75,10 @@ public final class PrometheusMetrics {
             if (INPUT_FIELDS_DONE.contains(key)) {
                 continue;
             }
-            if (key.endsWith("_rtp") && v instanceof Map<?, ?>) {
+            if (INPUT_COUNTERS.containsKey(key) && v instanceof Number n) {
+                m.add("ingot_input_" + key + "_total", Type.COUNTER, INPUT_COUNTERS.get(key), n.doubleValue(),
+                        "input_id", id);
+            } else if (key.endsWith("_rtp") && v instanceof Map<?, ?>) {
                 track(m, id, key.substring(0, key.length() - "_rtp".length()), map(v));
             } else if (v instanceof String s) {
                 info.add(MetricsText.sanitize(key));

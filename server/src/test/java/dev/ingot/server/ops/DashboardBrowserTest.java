@@ -2,12 +2,10 @@ package dev.ingot.server.ops;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.ingot.media.frame.VideoFrame;
 import dev.ingot.server.TestServer;
 import dev.ingot.server.input.InputState;
 import dev.ingot.server.input.RegisteredInput;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,9 +26,7 @@ import org.junit.jupiter.api.Test;
  * thumbnail; then "Stop" must remove it. Chromium runs in a network namespace joined by a veth pair so its ICE
  * checks come only from there; the screenshot lands in {@code server/target/dashboard.png}.
  *
- * <p>Until the decoding pipeline feeds {@link LatestFrames}, this test hands the server a generated picture
- * for every connected input, as a decoder would; the browser still publishes real WebRTC media over WHIP.
- * On CI ({@code CI=true}) a missing Chromium, playwright-core or namespace support fails; elsewhere it skips.
+ * <p>The thumbnail is the server's own decode of what Chromium's fake camera sends. On CI ({@code CI=true}) a missing Chromium, playwright-core or namespace support fails; elsewhere it skips.
  */
 class DashboardBrowserTest {
     /** Its own namespace and addresses, so it can run beside the interop tests' namespace. */
@@ -42,8 +38,8 @@ class DashboardBrowserTest {
     static TestServer t;
     static boolean netnsUp;
     static final Set<String> seenConnected = ConcurrentHashMap.newKeySet();
-    static volatile boolean feeding = true;
-    static Thread feeder;
+    static volatile boolean watching = true;
+    static Thread watcher;
 
     @BeforeAll
     static void start() throws Exception {
@@ -51,14 +47,14 @@ class DashboardBrowserTest {
                 "SMELTER_WEBRTC_1_TO_1_NAT_IPS", "127.0.0.1," + HOST_SIDE));
         netnsUp = run("dashboard-netns-up", List.of("bash", "interop/netns.sh", "up", NETNS, HOST_SIDE + "/30",
                 "169.254.78.2/30"), Duration.ofSeconds(20)) == 0;
-        feeder = Thread.ofPlatform().daemon().name("dashboard-test-frames").start(DashboardBrowserTest::feed);
+        watcher = Thread.ofPlatform().daemon().name("dashboard-test-watch").start(DashboardBrowserTest::watch);
     }
 
     @AfterAll
     static void stop() throws Exception {
-        feeding = false;
-        if (feeder != null) {
-            feeder.join(2000);
+        watching = false;
+        if (watcher != null) {
+            watcher.join(2000);
         }
         if (t != null) {
             t.close();
@@ -66,42 +62,20 @@ class DashboardBrowserTest {
         run("dashboard-netns-down", List.of("bash", "interop/netns.sh", "down", NETNS), Duration.ofSeconds(20));
     }
 
-    /** Stands in for the decoder: a moving test picture, ten a second, for every connected input. */
-    private static void feed() {
-        long n = 0;
-        while (feeding) {
+    /** Notes which inputs the server saw connected while the browser ran. */
+    private static void watch() {
+        while (watching) {
             for (RegisteredInput in : t.server.registry().all()) {
                 if (in.state() == InputState.CONNECTED) {
                     seenConnected.add(in.id());
-                    t.server.latestFrames().onVideoFrame(in.id(), testPicture(n), n * 100_000_000L);
                 }
             }
-            n++;
             try {
-                Thread.sleep(100);
+                Thread.sleep(50);
             } catch (InterruptedException e) {
                 return;
             }
         }
-    }
-
-    /** Colour bars with a white block that moves a step per frame. */
-    static VideoFrame testPicture(long n) {
-        int w = 640;
-        int h = 360;
-        int[] bars = {0xc0c0c0, 0xc0c000, 0x00c0c0, 0x00c000, 0xc000c0, 0xc00000, 0x0000c0};
-        ByteBuffer rgba = ByteBuffer.allocate(w * h * 4);
-        int bx = (int) (n * 8 % (w - 60));
-        for (int y = 0; y < h; y++) {
-            for (int x = 0; x < w; x++) {
-                int c = bars[x * bars.length / w];
-                if (y > h - 80 && y < h - 20 && x >= bx && x < bx + 60) {
-                    c = 0xffffff;
-                }
-                rgba.put((byte) (c >> 16)).put((byte) (c >> 8)).put((byte) c).put((byte) 255);
-            }
-        }
-        return VideoFrame.ofRgba(w, h, n, rgba.flip());
     }
 
     @Test

@@ -29,9 +29,16 @@ class PrometheusMetricsTest {
         cam.put("video_rtp", track(1000, 5, 2_000_000));
         cam.put("audio_rtp", track(500, 0, 40_000));
         cam.put("state", "connected");
-        cam.put("decoded_fps", 29.97);                  // an Ingot extra the exporter does not know by name
-        cam.put("codec", "h264");                      // a string extra: becomes a label of ingot_input_info
-        cam.put("side_channel", Map.of("readers", 2)); // nested extra
+        // Ingot's extras, as InputMediaPipeline reports them
+        cam.put("codec", "H264");                      // strings become labels of ingot_input_info
+        cam.put("decoder", "ffmpeg_h264");
+        cam.put("video_decoded_fps", 29.97);           // numbers the exporter does not know by name: gauges
+        cam.put("video_frames_decoded", 900);          // known totals: counters
+        cam.put("video_frames_failed", 0);
+        cam.put("video_resolution", "1280x720");
+        cam.put("video_jitter_buffer_ms", 80);
+        cam.put("audio_jitter_buffer_ms", null);       // null: skipped
+        cam.put("side_channel", Map.of("readers", 2)); // nested: named by its path
         Map<String, Object> idle = new LinkedHashMap<>();
         idle.put("type", "whip");
         idle.put("state", "waiting_for_publisher");  // no tracks at all: tolerated
@@ -73,11 +80,15 @@ class PrometheusMetricsTest {
     @Test
     void unknownFiguresBecomeGaugesAndStringsBecomeInfoLabels() {
         String text = PrometheusMetrics.render(stats(), new PrometheusMetrics.ProcessFigures(1, 0));
-        assertThat(text).contains("# TYPE ingot_input_decoded_fps gauge\n")
-                .contains("ingot_input_decoded_fps{input_id=\"cam1\"} 29.97\n")
+        assertThat(text).contains("# TYPE ingot_input_video_decoded_fps gauge\n")
+                .contains("ingot_input_video_decoded_fps{input_id=\"cam1\"} 29.97\n")
+                .contains("ingot_input_video_jitter_buffer_ms{input_id=\"cam1\"} 80\n")
                 .contains("ingot_input_side_channel_readers{input_id=\"cam1\"} 2\n")
-                .contains("ingot_input_info{input_id=\"cam1\",codec=\"h264\"} 1\n");
-        assertThat(text).doesNotContain("input_id=\"idle\",codec");
+                .contains("# TYPE ingot_input_video_frames_decoded_total counter\n")
+                .contains("ingot_input_video_frames_decoded_total{input_id=\"cam1\"} 900\n")
+                .contains("ingot_input_video_frames_failed_total{input_id=\"cam1\"} 0\n")
+                .contains("ingot_input_info{input_id=\"cam1\",codec=\"H264\",decoder=\"ffmpeg_h264\",video_resolution=\"1280x720\"} 1\n");
+        assertThat(text).doesNotContain("audio_jitter_buffer_ms").doesNotContain("input_id=\"idle\",codec");
     }
 
     @Test
