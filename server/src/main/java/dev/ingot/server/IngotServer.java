@@ -38,6 +38,10 @@ public final class IngotServer implements AutoCloseable {
     private final List<InputMediaListener> mediaListeners = new CopyOnWriteArrayList<>();
     private WebServer api;
     private WebServer whip;
+    // ---- ops (dev.ingot.server.ops): dashboard, /metrics, /openapi.json, thumbnails, the route list ----
+    private final dev.ingot.server.ops.RouteCatalog routeCatalog = new dev.ingot.server.ops.RouteCatalog();
+    private final dev.ingot.server.ops.LatestFrames latestFrames = new dev.ingot.server.ops.LatestFrames();
+    // ---- end ops ----
 
     /**
      * @param decoderSupport what the machine can decode; probing FFmpeg takes a moment, so it may still be
@@ -53,12 +57,24 @@ public final class IngotServer implements AutoCloseable {
     public IngotServer start() {
         StatusReport status = new StatusReport(config, registry, decoderSupport::join);
         ControlApi controlApi = new ControlApi(config, registry, decoderSupport::join, pipeline, status, this::reset);
+        // ---- ops ----
+        var ops = new dev.ingot.server.ops.OpsRoutes(config, registry, status, latestFrames,
+                () -> new dev.ingot.server.ops.PrometheusMetrics.ProcessFigures(
+                        transport == null ? 0 : transport.sessions().size(), events.clientCount()),
+                this::whipPort);
+        mediaListeners.add(latestFrames); // thumbnails: the newest decoded picture per input
+        registry.onUnregister(input -> latestFrames.forget(input.id()));
+        routeCatalog.add(dev.ingot.server.ops.RouteCatalog.Listener.API, "GET", "/ws");
+        // ---- end ops ----
         api = WebServer.builder()
                 .host(config.bindAddress())
                 .port(config.apiPort())
                 .shutdownGracePeriod(Duration.ofMillis(200))
                 .routing(r -> {
-                    controlApi.routes(r);
+                    // routes go on `recorded` so the route catalog (and the /openapi.json test) sees them
+                    HttpRouting.Builder recorded = routeCatalog.recorder(r, dev.ingot.server.ops.RouteCatalog.Listener.API);
+                    controlApi.routes(recorded);
+                    ops.routes(recorded);
                     fallback(r);
                 })
                 .addRouting(WsRouting.builder().endpoint("/ws", events.listener()))
@@ -77,7 +93,7 @@ public final class IngotServer implements AutoCloseable {
                     .port(config.whipPort())
                     .shutdownGracePeriod(Duration.ofMillis(200))
                     .routing(r -> {
-                        endpoint.routes(r);
+                        endpoint.routes(routeCatalog.recorder(r, dev.ingot.server.ops.RouteCatalog.Listener.WHIP));
                         fallback(r);
                     })
                     .build()
@@ -137,9 +153,22 @@ public final class IngotServer implements AutoCloseable {
         return sideChannelDir;
     }
 
+    // ---- ops ----
+    /** Every HTTP route of both listeners, as registered (checked against /openapi.json by a test). */
+    public dev.ingot.server.ops.RouteCatalog routeCatalog() {
+        return routeCatalog;
+    }
+
+    /** The newest decoded picture per input, for the dashboard's thumbnails (one of the media listeners). */
+    public dev.ingot.server.ops.LatestFrames latestFrames() {
+        return latestFrames;
+    }
+    // ---- end ops ----
+
     @Override
     public void close() {
         registry.clear();
+        latestFrames.clear(); // ops
         if (transport != null) {
             transport.close();
         }
