@@ -138,13 +138,14 @@ final class InputBuffer {
 
     // ---- decoding side ----
 
-    /** Takes over the caller's reference to {@code frame}. */
-    synchronized void addVideo(VideoFrame frame, long pts, List<VideoFrame> release) {
+    /** Takes over the caller's reference to {@code frame}. Returns whether it began a new stream. */
+    synchronized boolean addVideo(VideoFrame frame, long pts, List<VideoFrame> release) {
         if (removed) {
             release.add(frame);
-            return;
+            return false;
         }
-        if (!video.open()) {
+        boolean begins = !video.open();
+        if (begins) {
             for (VideoEntry e : frames) {
                 drop(e, release);
             }
@@ -171,13 +172,16 @@ final class InputBuffer {
                 || (frames.size() > 1 && frames.get(frames.size() - 1).pts - frames.get(0).pts > windowNanos)) {
             drop(frames.remove(0), release);
         }
+        return begins;
     }
 
-    synchronized void addAudio(AudioBatch batch, long pts) {
+    /** Returns whether it began a new stream. */
+    synchronized boolean addAudio(AudioBatch batch, long pts) {
         if (removed) {
-            return;
+            return false;
         }
-        if (!audio.open()) {
+        boolean begins = !audio.open();
+        if (begins) {
             for (AudioEntry e : batches) {
                 drop(e);
             }
@@ -193,7 +197,7 @@ final class InputBuffer {
                         sampleRate);
             }
             audio.droppedCount++;
-            return;
+            return begins;
         }
         AudioEntry entry = new AudioEntry(batch, TickGrid.sampleIndex(pts, sampleRate));
         audio.newest = Math.max(audio.newest, pts + batch.durationNanos());
@@ -208,6 +212,7 @@ final class InputBuffer {
                 && batches.get(batches.size() - 1).endSample - batches.get(0).startSample > windowSamples)) {
             drop(batches.remove(0));
         }
+        return begins;
     }
 
     private void startStream(Track t) {

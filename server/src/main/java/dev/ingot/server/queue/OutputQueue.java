@@ -19,7 +19,9 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -89,7 +91,7 @@ public final class OutputQueue implements InputMediaListener, AutoCloseable {
     private final ConcurrentLinkedQueue<InputBuffer> retired = new ConcurrentLinkedQueue<>();
     private final List<QueueTickConsumer> consumers = new CopyOnWriteArrayList<>();
 
-    private final Object pollLock = new Object();
+    private final ReentrantLock pollLock = new ReentrantLock();
     // Guarded by pollLock (the queue's thread, or a test driving poll).
     private volatile long runStart = NOT_RUNNING; // read by the decoding threads too
     private long nextTick;
@@ -182,22 +184,21 @@ public final class OutputQueue implements InputMediaListener, AutoCloseable {
             return;
         }
         List<VideoFrame> toRelease = new ArrayList<>(2);
-        b.addVideo(frame, queuePtsNanos, toRelease);
+        boolean newStream = b.addVideo(frame, queuePtsNanos, toRelease);
         if (closed) {
             b.discard(toRelease); // close() may have missed a buffer made while it ran
         }
         for (VideoFrame f : toRelease) {
             f.release();
         }
-        afterMedia();
+        afterMedia(newStream);
     }
 
     @Override
     public void onAudioBatch(String inputId, AudioBatch batch, long queuePtsNanos) {
         InputBuffer b = closed ? null : bufferFor(inputId);
         if (b != null) {
-            b.addAudio(batch, queuePtsNanos);
-            afterMedia();
+            afterMedia(b.addAudio(batch, queuePtsNanos));
         }
     }
 
@@ -210,9 +211,9 @@ public final class OutputQueue implements InputMediaListener, AutoCloseable {
         }
     }
 
-    private void afterMedia() {
-        if (waitingForMedia || runStart == NOT_RUNNING) {
-            wake(); // a held tick may go now; before the start, DELIVERED goes out promptly
+    private void afterMedia(boolean newStream) {
+        if (waitingForMedia || newStream) {
+            wake(); // a held tick may go now; DELIVERED goes out promptly
         }
     }
 
@@ -250,7 +251,9 @@ public final class OutputQueue implements InputMediaListener, AutoCloseable {
             long wakeAt;
             try {
                 wakeAt = poll(now);
-            } catch (RuntimeException e) {
+            } catch (VirtualMachineError e) {
+                throw e;
+            } catch (Throwable e) { // a bug in a consumer must not stop the queue
                 LOG.error("output queue: tick failed", e);
                 wakeAt = now + IDLE_POLL_NANOS;
             }
@@ -267,7 +270,8 @@ public final class OutputQueue implements InputMediaListener, AutoCloseable {
      * The queue's thread calls this; tests call it directly with a manual clock.
      */
     long poll(long now) {
-        synchronized (pollLock) {
+        pollLock.lock();
+        try {
             if (closed) {
                 return now + IDLE_POLL_NANOS;
             }
@@ -276,6 +280,8 @@ public final class OutputQueue implements InputMediaListener, AutoCloseable {
             } finally {
                 flush();
             }
+        } finally {
+            pollLock.unlock();
         }
     }
 
@@ -463,7 +469,17 @@ public final class OutputQueue implements InputMediaListener, AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
-        synchronized (pollLock) {
+        boolean locked = false;
+        try {
+            locked = pollLock.tryLock(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (!locked) {
+            LOG.warn("output queue: a tick consumer is stuck; its pictures are left to the garbage collector");
+            return;
+        }
+        try {
             for (InputBuffer b : buffers.values()) {
                 b.discard(release);
             }
@@ -477,6 +493,8 @@ public final class OutputQueue implements InputMediaListener, AutoCloseable {
             }
             release.clear();
             out.clear();
+        } finally {
+            pollLock.unlock();
         }
     }
 }
