@@ -8,6 +8,8 @@ import dev.ingot.server.events.ServerEvents.Type;
 import dev.ingot.server.input.RegisteredInput;
 import java.util.ArrayList;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One input's decoded media waiting for the output queue, ordered by queue PTS, and the state of its video and
@@ -23,6 +25,7 @@ import java.util.List;
  * Methods taking {@code release} add the pictures to release to it; the caller releases them after the lock.
  */
 final class InputBuffer {
+    private static final Logger LOG = LoggerFactory.getLogger(InputBuffer.class);
     /** Returned by {@link #holdDeadline}: the input does not hold the tick. */
     static final long NO_HOLD = Long.MIN_VALUE;
     /** Returned by {@link #holdDeadline}: the input holds the tick until its first media, however long. */
@@ -192,7 +195,7 @@ final class InputBuffer {
         if (batch.sampleRate() != sampleRate || batch.samplesPerChannel() == 0) {
             if (batch.sampleRate() != sampleRate && !warnedSampleRate) {
                 warnedSampleRate = true;
-                org.slf4j.LoggerFactory.getLogger(InputBuffer.class).warn(
+                LOG.warn(
                         "input={} audio at {} Hz, the queue mixes at {} Hz: dropping it", id, batch.sampleRate(),
                         sampleRate);
             }
