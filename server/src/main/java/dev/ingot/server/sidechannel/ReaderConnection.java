@@ -32,11 +32,12 @@ final class ReaderConnection {
     private final Condition notEmpty = lock.newCondition();
     private final ArrayDeque<OutgoingMessage> queue;
     private boolean closed;
+    private String closeReason;
     private long sent;
     private long dropped;
     private boolean dropping;
     private int reserved;
-    private Thread writer;
+    private volatile Thread writer;
 
     ReaderConnection(long number, String name, SocketChannel channel, int capacity, AtomicLong socketSent,
             AtomicLong socketDropped, Consumer<ReaderConnection> onClosed) {
@@ -68,7 +69,7 @@ final class ReaderConnection {
         } catch (IOException e) {
             // gone, or closed by us
         }
-        close();
+        close("reader left");
     }
 
     /**
@@ -142,7 +143,7 @@ final class ReaderConnection {
     }
 
     private void writeLoop() {
-        String why = "closed";
+        String failure = null;
         try {
             OutgoingMessage m;
             while ((m = take()) != null) {
@@ -154,16 +155,23 @@ final class ReaderConnection {
                 countSent();
             }
         } catch (ClosedChannelException e) {
-            why = "closed";
+            // closed by us or by the end-of-stream watcher: the reason is already set
         } catch (IOException e) {
-            why = "gone (" + e.getMessage() + ")";
+            failure = "reader gone (" + e.getMessage() + ")";
         } catch (InterruptedException e) {
-            why = "interrupted";
+            failure = "interrupted";
         } catch (RuntimeException e) {
-            why = "failed (" + e + ")";
+            failure = "writer failed (" + e + ")";
             LOG.warn("{} reader {} writer failed", name, number, e);
         } finally {
-            close();
+            close(failure == null ? "closed" : failure);
+            String why;
+            lock.lock();
+            try {
+                why = closeReason;
+            } finally {
+                lock.unlock();
+            }
             LOG.info("{} reader {} disconnected: {}; sent {}, dropped {}", name, number, why, sent(), dropped());
         }
     }
@@ -183,6 +191,10 @@ final class ReaderConnection {
      * blocked on a reader that stopped reading. Idempotent; the writer thread releases its message as it ends.
      */
     void close() {
+        close("closed by the server");
+    }
+
+    private void close(String why) {
         ArrayDeque<OutgoingMessage> pending;
         lock.lock();
         try {
@@ -190,6 +202,7 @@ final class ReaderConnection {
                 return;
             }
             closed = true;
+            closeReason = why;
             pending = new ArrayDeque<>(queue);
             queue.clear();
             notEmpty.signalAll();
@@ -226,15 +239,6 @@ final class ReaderConnection {
         lock.lock();
         try {
             return dropped;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    boolean isClosed() {
-        lock.lock();
-        try {
-            return closed;
         } finally {
             lock.unlock();
         }

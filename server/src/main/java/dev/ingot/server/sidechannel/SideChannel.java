@@ -8,6 +8,8 @@ import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One input's side channel: a Unix domain socket {@code video_<input_id>.sock} publishing its decoded RGBA
@@ -15,6 +17,7 @@ import java.util.Optional;
  * ({@link SideChannelWireFormat}). Offering never blocks: each reader has its own bounded queue.
  */
 public final class SideChannel implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(SideChannel.class);
     private final String inputId;
     private final SideChannelOptions options;
     private final SideChannelSocket video;
@@ -113,7 +116,8 @@ public final class SideChannel implements AutoCloseable {
             bytes = SideChannelWireFormat.audioMessage(batch, ptsNanos);
         } catch (IllegalArgumentException e) { // a batch beyond the format's 4 GiB length: never from a decoder
             takers.forEach(ReaderConnection::cancel);
-            throw e;
+            LOG.warn("input={} audio batch not sent to the side channel: {}", inputId, e.getMessage());
+            return;
         }
         OutgoingMessage.Audio message = new OutgoingMessage.Audio(bytes);
         for (ReaderConnection r : takers) {

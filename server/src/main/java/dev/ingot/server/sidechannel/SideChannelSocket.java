@@ -55,14 +55,22 @@ final class SideChannelSocket implements AutoCloseable {
      * @param capacity how many messages each reader may have waiting
      */
     static SideChannelSocket open(Path path, String name, int capacity) throws IOException {
-        Files.deleteIfExists(path);
-        ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        ServerSocketChannel server = null;
+        boolean bound = false;
         Object fileKey;
         try {
+            Files.deleteIfExists(path); // a stale socket file, e.g. left by a crash
+            server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
             server.bind(UnixDomainSocketAddress.of(path));
+            bound = true;
             fileKey = fileKey(path);
         } catch (IOException | RuntimeException e) {
-            server.close();
+            if (server != null) {
+                server.close();
+            }
+            if (bound) {
+                Files.deleteIfExists(path);
+            }
             throw new IOException("cannot listen on side-channel socket " + path + ": " + e.getMessage(), e);
         }
         SideChannelSocket socket = new SideChannelSocket(path, name, capacity, server, fileKey);
