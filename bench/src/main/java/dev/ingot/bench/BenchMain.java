@@ -156,8 +156,8 @@ public final class BenchMain {
 
     static StepResult runStep(Receiver r, int n, Media media, Options o) throws Exception {
         List<Receiver.Endpoint> endpoints = r.start(n);
-        Thread.sleep(1000);
         List<Long> pids = r.pids();
+        Thread.sleep(1000);
         long idleRss = ProcStat.rssKib(pids);
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         List<WhipPublisher> pubs = new ArrayList<>();
@@ -166,9 +166,23 @@ public final class BenchMain {
         Double[] firstFrame = new Double[n];
         List<String> errors = new ArrayList<>();
         long selfPid = ProcessHandle.current().pid();
+        boolean deleted = false;
         try (Pacer pacer = new Pacer(media); ExecutorService pool = Executors.newFixedThreadPool(n)) {
             for (int i = 0; i < n; i++) {
                 pubs.add(new WhipPublisher(http));
+            }
+            // the first POST a fresh JVM serves runs cold (class loading, interpreter): kept apart from the rest
+            Double coldPost = null;
+            Receiver.Endpoint probe = r.probeEndpoint();
+            if (probe != null) {
+                try (WhipPublisher prober = new WhipPublisher(http)) {
+                    long t0 = System.nanoTime();
+                    HttpResponse<String> res = prober.post(probe.whipUrl(), probe.token(), prober.offer());
+                    coldPost = (System.nanoTime() - t0) / 1e6;
+                    if (res.statusCode() == 201) {
+                        prober.delete(probe.token());
+                    }
+                }
             }
             // first decoded frame: one poller at 10 ms for all streams, until the warm-up ends
             var stopPoll = new java.util.concurrent.atomic.AtomicBoolean();
@@ -222,7 +236,6 @@ public final class BenchMain {
             }
             long warmupEnd = System.nanoTime() + (long) (o.warmup() * 1e9);
             List<Double> probes = new ArrayList<>();
-            Receiver.Endpoint probe = r.probeEndpoint();
             if (probe != null && o.probes() > 0) {
                 WhipPublisher prober = new WhipPublisher(http);
                 try {
@@ -302,17 +315,27 @@ public final class BenchMain {
             }
             List<Double> ff = Arrays.stream(firstFrame).filter(x -> x != null).toList();
             List<Double> posts = Arrays.stream(postMillis).filter(x -> x != null).toList();
-            StepResult result = new StepResult(r.name(), n, connected, secs, cores, cores / n, idleRss, rssMax,
-                    rssPerStream, fps, fpsMin, posts, probes, ff.isEmpty() && fps == null ? List.of() : ff,
+            // the streams end; then what the receiver costs with none (timers, housekeeping), over 2 s
+            for (int i = 0; i < pubs.size(); i++) {
+                pacer.remove(pubs.get(i));
+                pubs.get(i).delete(endpoints.get(i).token());
+            }
+            Thread.sleep(1000);
+            long idleCpu0 = ProcStat.cpuNanos(pids);
+            long idleT0 = System.nanoTime();
+            Thread.sleep(2000);
+            double idleCores = (ProcStat.cpuNanos(pids) - idleCpu0) / 1e9 / ((System.nanoTime() - idleT0) / 1e9);
+            StepResult result = new StepResult(r.name(), n, connected, secs, idleCores, cores, cores / n, idleRss, rssMax,
+                    rssPerStream, fps, fpsMin, coldPost, posts, probes, ff.isEmpty() && fps == null ? List.of() : ff,
                     lost, received, sent1 - sent0, (self1 - self0) / 1e9 / secs, pacer.skipped - skipped0,
                     load0 + " -> " + ProcStat.loadAverage(), notes.isEmpty() ? null : String.join("; ", notes));
-            for (WhipPublisher p : pubs) {
-                pacer.remove(p);
-            }
+            deleted = true;
             return result;
         } finally {
             for (int i = 0; i < pubs.size(); i++) {
-                pubs.get(i).delete(endpoints.get(i).token());
+                if (!deleted) {
+                    pubs.get(i).delete(endpoints.get(i).token());
+                }
                 pubs.get(i).close();
             }
         }

@@ -12,6 +12,7 @@ public record StepResult(
         int streams,
         int connected,
         double seconds,
+        double idleCores,
         double coresTotal,
         double coresPerStream,
         long rssKibIdle,
@@ -19,6 +20,7 @@ public record StepResult(
         double rssMibPerStream,
         Double decodedFpsPerStream,
         Double decodedFpsMin,
+        Double coldPostMillis,
         List<Double> postMillis,
         List<Double> probeMillis,
         List<Double> firstFrameMillis,
@@ -41,6 +43,14 @@ public record StepResult(
         return s.get(Math.max(0, Math.min(s.size() - 1, rank - 1)));
     }
 
+    /**
+     * Whether every stream was decoded at (nearly) the rate it was sent: true, false (the receiver fell behind,
+     * e.g. starved of CPU, so its CPU per stream is not its cost), or null when decoded frames are not reported.
+     */
+    public Boolean keptUp() {
+        return decodedFpsMin == null ? null : decodedFpsMin >= 0.95 * Media.FPS;
+    }
+
     /** POST -> 201 times of the streams and of the probes together. */
     public List<Double> allPostMillis() {
         List<Double> all = new ArrayList<>(postMillis);
@@ -54,6 +64,7 @@ public record StepResult(
         m.put("streams", streams);
         m.put("connected", connected);
         m.put("measured_seconds", seconds);
+        m.put("cpu_cores_idle_before_streams", idleCores);
         m.put("cpu_cores_total", coresTotal);
         m.put("cpu_cores_per_stream", coresPerStream);
         m.put("rss_kib_idle", rssKibIdle);
@@ -61,9 +72,11 @@ public record StepResult(
         m.put("rss_mib_per_stream", rssMibPerStream);
         m.put("decoded_fps_per_stream", decodedFpsPerStream);
         m.put("decoded_fps_min", decodedFpsMin);
+        m.put("kept_up", keptUp());
         List<Double> posts = allPostMillis();
         m.put("post_201_ms_p50", percentile(posts, 50));
         m.put("post_201_ms_p99", percentile(posts, 99));
+        m.put("post_201_ms_first_after_start", coldPostMillis);
         m.put("post_201_ms_streams", postMillis);
         m.put("post_201_ms_probes", probeMillis);
         m.put("post_first_frame_ms_p50", percentile(firstFrameMillis, 50));
