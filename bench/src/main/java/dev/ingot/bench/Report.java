@@ -115,6 +115,13 @@ final class Report {
         } else if (ingot != null && results.stream().anyMatch(s -> s.receiver().equals("gstreamer"))) {
             out.add("target: GStreamer CPU/stream / Ingot CPU/stream >= 1.5: n/a (the GStreamer receivers kept up at no N)");
         }
+        for (String receiver : List.of("ingot", "gstreamer")) {
+            Double slope = marginalCores(results, receiver);
+            if (slope != null) {
+                out.add(String.format(Locale.ROOT, "info: %s CPU per added stream (least-squares slope of cores over N,"
+                        + " steps that kept up): %.4f cores", receiver, slope));
+            }
+        }
         List<Double> posts = new ArrayList<>();
         List<Double> first = new ArrayList<>();
         for (StepResult s : results) {
@@ -136,6 +143,24 @@ final class Report {
                             FIRST_FRAME_P50_MS, p50, first.size(), verdict(p50 < FIRST_FRAME_P50_MS)));
         }
         return out;
+    }
+
+    /** Slope of total cores against N over the receiver's steps that did not fall behind; null with < 2 N. */
+    static Double marginalCores(List<StepResult> results, String receiver) {
+        List<StepResult> pts = results.stream()
+                .filter(s -> s.receiver().equals(receiver) && !Boolean.FALSE.equals(s.keptUp())).toList();
+        if (pts.stream().map(StepResult::streams).distinct().count() < 2) {
+            return null;
+        }
+        double mx = pts.stream().mapToDouble(StepResult::streams).average().orElseThrow();
+        double my = pts.stream().mapToDouble(StepResult::coresTotal).average().orElseThrow();
+        double sxy = 0;
+        double sxx = 0;
+        for (StepResult s : pts) {
+            sxy += (s.streams() - mx) * (s.coresTotal() - my);
+            sxx += (s.streams() - mx) * (s.streams() - mx);
+        }
+        return sxy / sxx;
     }
 
     private static String verdict(boolean ok) {

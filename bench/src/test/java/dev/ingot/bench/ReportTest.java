@@ -24,6 +24,8 @@ class ReportTest {
         assertThat(v).anySatisfy(line -> assertThat(line).startsWith("target: Ingot CPU/stream").contains("at N=8 -> PASS"));
         assertThat(v).anySatisfy(line -> assertThat(line).contains("POST->201 p99").endsWith("PASS"));
         assertThat(v).anySatisfy(line -> assertThat(line).contains("first decoded frame p50 < 400 ms: 200.0").endsWith("PASS"));
+        assertThat(Report.marginalCores(results, "ingot")).isCloseTo((0.32 - 0.05) / 7, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(Report.marginalCores(results, "gstreamer")).isNull(); // N=8 fell behind: one point left
     }
 
     @Test
