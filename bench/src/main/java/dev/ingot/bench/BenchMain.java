@@ -107,7 +107,16 @@ public final class BenchMain {
                 ingotCommand, out, cache, root.resolve("interop/ffmpeg"), root);
     }
 
+    /** The receiver of the step in progress: stopped by the shutdown hook on Ctrl-C, so no child outlives us. */
+    private static volatile Receiver current;
+
     public static void main(String[] args) throws Exception {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            Receiver r = current;
+            if (r != null) {
+                r.close();
+            }
+        }, "bench-shutdown"));
         Options o;
         try {
             o = parse(args);
@@ -136,10 +145,12 @@ public final class BenchMain {
                         : new GstReceiver(o.root().resolve("bench/gst-receiver.py"), o.out().resolve("logs"));
                 System.out.printf(Locale.ROOT, "bench: %s, %d stream(s)…%n", name, n);
                 StepResult s;
+                current = r;
                 try {
                     s = runStep(r, n, media, o);
                 } finally {
                     r.close();
+                    current = null;
                 }
                 results.add(s);
                 System.out.println("  " + Report.row(s));
