@@ -27,7 +27,7 @@ public final class IngotReceiver implements Receiver {
      * decoding is wired and the field has its name.
      */
     public static final List<String> DECODED_FRAMES_FIELDS = List.of(
-            "/video_decoded_frames", "/video/frames_decoded", "/video_rtp/frames_decoded", "/frames_decoded");
+            "/video_frames_decoded", "/video_decoded_frames", "/video/frames_decoded", "/video_rtp/frames_decoded", "/frames_decoded");
 
     private static final String PROBE_ID = "bench-probe";
     private final Path root;
