@@ -10,14 +10,16 @@ import dev.ingot.server.events.ServerEvents;
 import dev.ingot.server.http.Replies;
 import dev.ingot.server.input.InputRegistry;
 import dev.ingot.server.whip.WhipEndpoint;
-import dev.ingot.media.decode.VideoDecoderKind;
-import dev.ingot.rtc.sdp.NegotiatedSession;
-import dev.ingot.rtc.session.MediaKind;
-import dev.ingot.rtc.session.MediaSink;
 import dev.ingot.server.input.RegisteredInput;
+import dev.ingot.server.pipeline.InputMediaListener;
+import dev.ingot.server.queue.OutputQueue;
+import dev.ingot.server.sidechannel.SideChannels;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import dev.ingot.server.pipeline.InputMediaPipeline;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import dev.ingot.server.net.WebRtcTransport;
-import dev.ingot.server.stats.RtpTrackStats;
-import java.util.Optional;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.websocket.WsRouting;
@@ -38,8 +40,15 @@ public final class IngotServer implements AutoCloseable {
     private final java.util.concurrent.CompletableFuture<VideoDecoderSupport> decoderSupport;
     private final Path sideChannelDir;
     private WebRtcTransport transport;
+    private final List<InputMediaListener> mediaListeners = new CopyOnWriteArrayList<>();
+    private final SideChannels sideChannels;
+    private OutputQueue queue;
     private WebServer api;
     private WebServer whip;
+    // ---- ops (dev.ingot.server.ops): dashboard, /metrics, /openapi.json, thumbnails, the route list ----
+    private final dev.ingot.server.ops.RouteCatalog routeCatalog = new dev.ingot.server.ops.RouteCatalog();
+    private final dev.ingot.server.ops.LatestFrames latestFrames = new dev.ingot.server.ops.LatestFrames();
+    // ---- end ops ----
 
     /**
      * @param decoderSupport what the machine can decode; probing FFmpeg takes a moment, so it may still be
@@ -50,17 +59,36 @@ public final class IngotServer implements AutoCloseable {
         this.config = config;
         this.decoderSupport = decoderSupport;
         this.sideChannelDir = sideChannelDir;
+        this.sideChannels = new SideChannels(sideChannelDir);
     }
 
     public IngotServer start() {
-        StatusReport status = new StatusReport(config, registry, decoderSupport::join);
-        ControlApi controlApi = new ControlApi(config, registry, decoderSupport::join, pipeline, status, this::reset);
+        queue = new OutputQueue(config, registry, pipeline, events).start();
+        mediaListeners.add(queue);
+        mediaListeners.add(sideChannels);
+        registry.onUnregister(input -> sideChannels.close(input.id()));
+        StatusReport status = new StatusReport(config, registry, decoderSupport::join).withExtras(this::inputExtras);
+        ControlApi controlApi = new ControlApi(config, registry, decoderSupport::join, pipeline, status, this::reset)
+                .onRegistered(this::openSideChannel)
+                .onStarted(() -> queue.wake());
+        // ---- ops ----
+        var ops = new dev.ingot.server.ops.OpsRoutes(config, registry, status, latestFrames,
+                () -> new dev.ingot.server.ops.PrometheusMetrics.ProcessFigures(
+                        transport == null ? 0 : transport.sessions().size(), events.clientCount()),
+                this::whipPort);
+        mediaListeners.add(latestFrames); // thumbnails: the newest decoded picture per input
+        registry.onUnregister(input -> latestFrames.forget(input.id()));
+        routeCatalog.add(dev.ingot.server.ops.RouteCatalog.Listener.API, "GET", "/ws");
+        // ---- end ops ----
         api = WebServer.builder()
                 .host(config.bindAddress())
                 .port(config.apiPort())
                 .shutdownGracePeriod(Duration.ofMillis(200))
                 .routing(r -> {
-                    controlApi.routes(r);
+                    // routes go on `recorded` so the route catalog (and the /openapi.json test) sees them
+                    HttpRouting.Builder recorded = routeCatalog.recorder(r, dev.ingot.server.ops.RouteCatalog.Listener.API);
+                    controlApi.routes(recorded);
+                    ops.routes(recorded);
                     fallback(r);
                 })
                 .addRouting(WsRouting.builder().endpoint("/ws", events.listener()))
@@ -68,7 +96,11 @@ public final class IngotServer implements AutoCloseable {
                 .start();
         if (config.whipServerEnabled()) {
             try {
-                transport = new WebRtcTransport(config, IngotServer::statsSink);
+                transport = new WebRtcTransport(config, (input, negotiated, decoder) -> {
+                    queue.expectMedia(input.id(), negotiated.video().isPresent(), negotiated.audio().isPresent());
+                    return new InputMediaPipeline(input, negotiated, decoder, config.mixingSampleRate(), mediaListeners,
+                            queue.newTimeline(input));
+                });
             } catch (java.io.IOException e) {
                 throw new IllegalStateException("cannot open the WebRTC UDP transport: " + e.getMessage(), e);
             }
@@ -79,7 +111,7 @@ public final class IngotServer implements AutoCloseable {
                     .port(config.whipPort())
                     .shutdownGracePeriod(Duration.ofMillis(200))
                     .routing(r -> {
-                        endpoint.routes(r);
+                        endpoint.routes(routeCatalog.recorder(r, dev.ingot.server.ops.RouteCatalog.Listener.WHIP));
                         fallback(r);
                     })
                     .build()
@@ -92,16 +124,44 @@ public final class IngotServer implements AutoCloseable {
         return this;
     }
 
-    /** Until the media pipeline takes the packets: count them per input and track. */
-    private static MediaSink statsSink(RegisteredInput input, NegotiatedSession negotiated,
-            Optional<VideoDecoderKind> decoder) {
-        return (kind, packet, retransmitted, now) -> {
-            RtpTrackStats stats = kind == MediaKind.VIDEO ? input.videoStats() : input.audioStats();
-            stats.onPacket(packet.length(), now);
-            if (retransmitted) {
-                stats.onRecovered(1);
-            }
-        };
+    private void openSideChannel(RegisteredInput input) {
+        try {
+            sideChannels.open(input).ifPresent(sc -> LOG.info("input={} side channel: {} {}", input.id(),
+                    sc.videoSocket() == null ? "" : sc.videoSocket(), sc.audioSocket() == null ? "" : sc.audioSocket()));
+        } catch (java.io.IOException e) {
+            throw new ApiException(422, ErrorCodes.INPUT_STREAM_INPUT_ERROR,
+                    "Failed to register input stream \"" + input.id() + "\": cannot open its side channel: " + e.getMessage());
+        }
+    }
+
+    /** Ingot's queue and side-channel figures for /stats. */
+    private Map<String, Object> inputExtras(String id) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        queue.inputStats(id).ifPresent(q -> m.put("queue", q.toJson()));
+        sideChannels.stats(id).ifPresent(s -> {
+            Map<String, Object> sc = new LinkedHashMap<>();
+            sc.put("video_readers", s.video().readers());
+            sc.put("video_sent", s.video().messagesSent());
+            sc.put("video_dropped", s.video().messagesDropped());
+            sc.put("audio_readers", s.audio().readers());
+            sc.put("audio_sent", s.audio().messagesSent());
+            sc.put("audio_dropped", s.audio().messagesDropped());
+            m.put("side_channel", sc);
+        });
+        return m;
+    }
+
+    public OutputQueue queue() {
+        return queue;
+    }
+
+    public SideChannels sideChannels() {
+        return sideChannels;
+    }
+
+    /** Listeners of every input's decoded media (queue, side channel, thumbnails). */
+    public void addMediaListener(InputMediaListener l) {
+        mediaListeners.add(l);
     }
 
     public WebRtcTransport transport() {
@@ -146,12 +206,29 @@ public final class IngotServer implements AutoCloseable {
         return sideChannelDir;
     }
 
+    // ---- ops ----
+    /** Every HTTP route of both listeners, as registered (checked against /openapi.json by a test). */
+    public dev.ingot.server.ops.RouteCatalog routeCatalog() {
+        return routeCatalog;
+    }
+
+    /** The newest decoded picture per input, for the dashboard's thumbnails (one of the media listeners). */
+    public dev.ingot.server.ops.LatestFrames latestFrames() {
+        return latestFrames;
+    }
+    // ---- end ops ----
+
     @Override
     public void close() {
         registry.clear();
+        latestFrames.clear(); // ops
         if (transport != null) {
             transport.close();
         }
+        if (queue != null) {
+            queue.close();
+        }
+        sideChannels.close();
         events.closeAll();
         if (whip != null) {
             whip.stop();

@@ -45,6 +45,8 @@ public final class RtcpFeedback {
     private final TransportCcRecorder transportCc;
     private final RembEstimator remb;
     private long mediaSsrcForFeedback = -1;
+    /** Fixed NACK poll times while packets are missing (a deadline relative to "now" would keep slipping). */
+    private long nextNackPollNanos = Long.MAX_VALUE;
 
     RtcpFeedback(SessionParams params) {
         this.params = params;
@@ -87,14 +89,21 @@ public final class RtcpFeedback {
         if (mediaSsrcForFeedback < 0 || kind == MediaKind.VIDEO) {
             mediaSsrcForFeedback = p.ssrc();
         }
+        if (remb != null) {
+            remb.onPacket(p.length(), nowNanos);
+        }
+    }
+
+    /**
+     * Every authenticated RTP packet, whatever its payload type, counts for congestion feedback: browsers probe
+     * bandwidth with RTX padding-only packets, and a probe reported lost keeps their estimate at the start value.
+     */
+    void onTransportPacket(RtpPacket p, long nowNanos) {
         if (transportCc != null) {
             int seq = p.transportSequenceNumber(params.transportCcExtensionId());
             if (seq >= 0) {
                 transportCc.onPacket(seq, nowNanos);
             }
-        }
-        if (remb != null) {
-            remb.onPacket(p.length(), nowNanos);
         }
     }
 
@@ -144,11 +153,15 @@ public final class RtcpFeedback {
             t = Math.min(t, transportCc.nextFeedbackAtNanos());
         }
         if (nack != null && nack.missing() > 0) {
-            t = Math.min(t, nowNanos + NACK_TICK_NANOS);
+            if (nextNackPollNanos == Long.MAX_VALUE) {
+                nextNackPollNanos = nowNanos + NACK_TICK_NANOS;
+            }
+            t = Math.min(t, nextNackPollNanos);
         }
         return t;
     }
 
+    /** The RTCP to send now: when {@code periodic}, RR and SDES first (exactly two), then feedback messages. */
     List<RtcpPacket> poll(long nowNanos, boolean periodic, long[] primarySsrc) {
         List<RtcpPacket> out = new ArrayList<>(4);
         long local = params.localSsrc();
@@ -164,6 +177,7 @@ public final class RtcpFeedback {
         }
         long videoSsrc = primarySsrc[VIDEO];
         if (nack != null && videoSsrc >= 0) {
+            nextNackPollNanos = Long.MAX_VALUE;
             List<Integer> lost = nack.pollNacks(nowNanos, rtt.rttNanos());
             if (!lost.isEmpty()) {
                 out.add(new GenericNack(local, videoSsrc, lost));
@@ -199,11 +213,6 @@ public final class RtcpFeedback {
             if (bps.isPresent()) {
                 out.add(new ReceiverEstimatedMaxBitrate(local, bps.getAsLong(), List.of(videoSsrc)));
             }
-        }
-        if (!periodic && !out.isEmpty()) {
-            // a compound packet starts with a report (RFC 3550 §6.1); an empty RR keeps feedback valid for peers
-            // that did not negotiate reduced-size RTCP
-            out.add(0, new ReceiverReport(local, List.of()));
         }
         return out;
     }
