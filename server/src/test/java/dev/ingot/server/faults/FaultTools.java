@@ -60,10 +60,14 @@ final class FaultTools {
         return live(t, inputId).orElseThrow();
     }
 
-    /** The session's threads: its UDP reader (platform), timer and DTLS threads (virtual). */
+    /**
+     * The session's threads: its UDP reader (platform), timer and DTLS threads (virtual), and the decoding
+     * pipeline's track threads (platform, one per track).
+     */
     static List<String> sessionThreads(String inputId) {
         return Resources.allThreadNames().stream().filter(n -> n.startsWith("udp-" + inputId + "-")
-                || n.equals("session-timer-" + inputId) || n.equals("dtls-" + inputId)).toList();
+                || n.equals("session-timer-" + inputId) || n.equals("dtls-" + inputId)
+                || n.equals("track-" + inputId + "-video") || n.equals("track-" + inputId + "-audio")).toList();
     }
 
     static void awaitNoSessionThreads(String inputId, long timeoutMs) {
