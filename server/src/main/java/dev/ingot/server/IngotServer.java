@@ -104,7 +104,8 @@ public final class IngotServer implements AutoCloseable {
             } catch (java.io.IOException e) {
                 throw new IllegalStateException("cannot open the WebRTC UDP transport: " + e.getMessage(), e);
             }
-            WhipEndpoint endpoint = new WhipEndpoint(registry, transport, config.stunServers(), config.maxSdpBytes());
+            WhipEndpoint endpoint = new WhipEndpoint(registry, transport, config.stunServers(), config.maxSdpBytes(),
+                    dev.ingot.server.limits.PerAddressRateLimiter.perMinute(config.whipPostsPerMinutePerIp()));
             whip = WebServer.builder()
                     .host(config.bindAddress())
                     .port(config.whipPort())

@@ -7,6 +7,7 @@ import dev.ingot.server.api.ErrorCodes;
 import dev.ingot.server.http.Replies;
 import dev.ingot.server.input.InputRegistry;
 import dev.ingot.server.input.RegisteredInput;
+import dev.ingot.server.limits.PerAddressRateLimiter;
 import io.helidon.common.media.type.MediaTypes;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.HttpRouting;
@@ -35,13 +36,21 @@ public final class WhipEndpoint {
     private final WhipTransport transport;
     private final List<String> stunServers;
     private final int maxSdpBytes;
+    private final PerAddressRateLimiter postLimit;
 
     /** {@code transport} may be null while no media transport is built in: a valid POST then gets 501. */
     public WhipEndpoint(InputRegistry registry, WhipTransport transport, List<String> stunServers, int maxSdpBytes) {
+        this(registry, transport, stunServers, maxSdpBytes, null);
+    }
+
+    /** {@code postLimit}: POSTs per remote address (429 beyond it); null for no limit. */
+    public WhipEndpoint(InputRegistry registry, WhipTransport transport, List<String> stunServers, int maxSdpBytes,
+            PerAddressRateLimiter postLimit) {
         this.registry = registry;
         this.transport = transport;
         this.stunServers = List.copyOf(stunServers);
         this.maxSdpBytes = maxSdpBytes;
+        this.postLimit = postLimit;
     }
 
     public void routes(HttpRouting.Builder r) {
@@ -102,6 +111,7 @@ public final class WhipEndpoint {
     }
 
     private void post(ServerRequest req, ServerResponse res) {
+        limitRate(req, res);
         RegisteredInput input = authorize(req);
         String offer = textBody(req, SDP);
         if (offer.isBlank()) {
@@ -122,6 +132,20 @@ public final class WhipEndpoint {
         addIceServerLinks(res);
         res.headers().contentType(MediaTypes.create("application", "sdp"));
         res.send(answer.sdp().getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Counted before anything else, so token guessing and floods of bad offers are limited too. */
+    private void limitRate(ServerRequest req, ServerResponse res) {
+        if (postLimit == null) {
+            return;
+        }
+        PerAddressRateLimiter.Verdict v = postLimit.check(remoteAddress(req).getAddress(), System.nanoTime());
+        if (!v.allowed()) {
+            res.header(HeaderNames.RETRY_AFTER, Long.toString(v.retryAfterSeconds()));
+            throw new ApiException(429, "TOO_MANY_REQUESTS", "more than " + postLimit.limit()
+                    + " WHIP POSTs per minute from this address (INGOT_WHIP_POSTS_PER_MINUTE_PER_IP); retry in "
+                    + v.retryAfterSeconds() + " s");
+        }
     }
 
     private void patch(ServerRequest req, ServerResponse res) {

@@ -46,7 +46,7 @@ public final class LoopbackPublisher implements AutoCloseable {
 
     private final SecureRandom rng = new SecureRandom();
     private final HttpClient http = HttpClient.newHttpClient();
-    private final IceCredentials ice = IceCredentials.random(rng);
+    private volatile IceCredentials ice = IceCredentials.random(rng);
     private final DtlsCertificate cert = DtlsCertificate.generate(rng, System.currentTimeMillis() - 3_600_000);
     private final DatagramSocket socket;
     private final QueueDatagramTransport dtlsQueue;
@@ -55,8 +55,8 @@ public final class LoopbackPublisher implements AutoCloseable {
     private Thread reader;
     private SrtpContext srtpOut;
     private String location;
-    private String serverUfrag;
-    private MessageIntegrityKey serverKey;
+    private volatile String serverUfrag;
+    private volatile MessageIntegrityKey serverKey;
     public final AtomicInteger stunResponses = new AtomicInteger();
     public final AtomicInteger rtcpReceived = new AtomicInteger();
     private final RtpPacketWriter writer = new RtpPacketWriter();
@@ -202,6 +202,36 @@ public final class LoopbackPublisher implements AutoCloseable {
         send(out, 0, m);
     }
 
+    /**
+     * ICE restart (RFC 9725 §4.3.1): PATCHes fresh credentials to the session URL; on 200 the answer's new server
+     * credentials are used for every binding request from then on (same socket, so media keeps its address).
+     */
+    public HttpResponse<String> restartIce(String token, String ifMatch) throws IOException, InterruptedException {
+        IceCredentials fresh = IceCredentials.random(rng);
+        HttpRequest req = HttpRequest.newBuilder(URI.create(location)).timeout(Duration.ofSeconds(10))
+                .header("Content-Type", "application/trickle-ice-sdpfrag").header("Authorization", "Bearer " + token)
+                .header("If-Match", ifMatch)
+                .method("PATCH", HttpRequest.BodyPublishers.ofString(
+                        "a=ice-ufrag:" + fresh.ufrag() + "\r\na=ice-pwd:" + fresh.pwd() + "\r\n"))
+                .build();
+        HttpResponse<String> r = http.send(req, HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() == 200) {
+            String ufrag = null;
+            String pwd = null;
+            for (String line : r.body().split("\r?\n")) {
+                if (line.startsWith("a=ice-ufrag:")) {
+                    ufrag = line.substring("a=ice-ufrag:".length()).strip();
+                } else if (line.startsWith("a=ice-pwd:")) {
+                    pwd = line.substring("a=ice-pwd:".length()).strip();
+                }
+            }
+            ice = fresh;
+            serverUfrag = java.util.Objects.requireNonNull(ufrag, "no a=ice-ufrag in the restart answer");
+            serverKey = MessageIntegrityKey.shortTerm(java.util.Objects.requireNonNull(pwd, "no a=ice-pwd"));
+        }
+        return r;
+    }
+
     public HttpResponse<String> delete(String token) throws IOException, InterruptedException {
         HttpRequest req = HttpRequest.newBuilder(URI.create(location)).timeout(Duration.ofSeconds(10))
                 .header("Authorization", "Bearer " + token).DELETE().build();
@@ -213,5 +243,6 @@ public final class LoopbackPublisher implements AutoCloseable {
         closed = true;
         dtlsQueue.close();
         socket.close();
+        http.shutdownNow(); // its selector thread and file descriptors, not left for the GC
     }
 }
