@@ -6,6 +6,7 @@
 #   DURATION_S: stop after that many seconds (default: run until killed; 0 also means that).
 #   TOKEN may be empty ('') for no Authorization header.
 # Extra options go before '-f whip', e.g. -whip_flags dtls_active, -handshake_timeout 10000.
+# INGOT_FFMPEG_VIDEO_SOURCE replaces the lavfi video source (default testsrc2=size=1280x720:rate=30).
 #
 # Exit status: FFmpeg's (non-zero on an HTTP error: FFmpeg logs the status and the
 # response body). One-line status: 'ffmpeg-whip: start ...' / 'ffmpeg-whip: end rc=N'.
@@ -28,7 +29,7 @@ auth=(); [ -n "$token" ] && auth=(-authorization "$token")
 
 echo "ffmpeg-whip: start url=$url duration=${duration}s" >&2
 "$here/ffmpeg" -hide_banner -nostdin -loglevel "${INGOT_FFMPEG_LOGLEVEL:-info}" \
-  -re -f lavfi -i testsrc2=size=1280x720:rate=30 \
+  -re -f lavfi -i "${INGOT_FFMPEG_VIDEO_SOURCE:-testsrc2=size=1280x720:rate=30}" \
   -re -f lavfi -i sine=frequency=440:sample_rate=48000 \
   -c:v libx264 -profile:v baseline -pix_fmt yuv420p -bf 0 -g 30 -tune zerolatency -preset ultrafast -b:v 2M \
   -c:a libopus -ar 48000 -ac 2 -b:a 64k \

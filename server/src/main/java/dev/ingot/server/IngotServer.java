@@ -10,14 +10,11 @@ import dev.ingot.server.events.ServerEvents;
 import dev.ingot.server.http.Replies;
 import dev.ingot.server.input.InputRegistry;
 import dev.ingot.server.whip.WhipEndpoint;
-import dev.ingot.media.decode.VideoDecoderKind;
-import dev.ingot.rtc.sdp.NegotiatedSession;
-import dev.ingot.rtc.session.MediaKind;
-import dev.ingot.rtc.session.MediaSink;
-import dev.ingot.server.input.RegisteredInput;
+import dev.ingot.server.pipeline.InputMediaListener;
+import dev.ingot.server.pipeline.InputMediaPipeline;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import dev.ingot.server.net.WebRtcTransport;
-import dev.ingot.server.stats.RtpTrackStats;
-import java.util.Optional;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.websocket.WsRouting;
@@ -38,8 +35,13 @@ public final class IngotServer implements AutoCloseable {
     private final java.util.concurrent.CompletableFuture<VideoDecoderSupport> decoderSupport;
     private final Path sideChannelDir;
     private WebRtcTransport transport;
+    private final List<InputMediaListener> mediaListeners = new CopyOnWriteArrayList<>();
     private WebServer api;
     private WebServer whip;
+    // ---- ops (dev.ingot.server.ops): dashboard, /metrics, /openapi.json, thumbnails, the route list ----
+    private final dev.ingot.server.ops.RouteCatalog routeCatalog = new dev.ingot.server.ops.RouteCatalog();
+    private final dev.ingot.server.ops.LatestFrames latestFrames = new dev.ingot.server.ops.LatestFrames();
+    // ---- end ops ----
 
     /**
      * @param decoderSupport what the machine can decode; probing FFmpeg takes a moment, so it may still be
@@ -55,12 +57,24 @@ public final class IngotServer implements AutoCloseable {
     public IngotServer start() {
         StatusReport status = new StatusReport(config, registry, decoderSupport::join);
         ControlApi controlApi = new ControlApi(config, registry, decoderSupport::join, pipeline, status, this::reset);
+        // ---- ops ----
+        var ops = new dev.ingot.server.ops.OpsRoutes(config, registry, status, latestFrames,
+                () -> new dev.ingot.server.ops.PrometheusMetrics.ProcessFigures(
+                        transport == null ? 0 : transport.sessions().size(), events.clientCount()),
+                this::whipPort);
+        mediaListeners.add(latestFrames); // thumbnails: the newest decoded picture per input
+        registry.onUnregister(input -> latestFrames.forget(input.id()));
+        routeCatalog.add(dev.ingot.server.ops.RouteCatalog.Listener.API, "GET", "/ws");
+        // ---- end ops ----
         api = WebServer.builder()
                 .host(config.bindAddress())
                 .port(config.apiPort())
                 .shutdownGracePeriod(Duration.ofMillis(200))
                 .routing(r -> {
-                    controlApi.routes(r);
+                    // routes go on `recorded` so the route catalog (and the /openapi.json test) sees them
+                    HttpRouting.Builder recorded = routeCatalog.recorder(r, dev.ingot.server.ops.RouteCatalog.Listener.API);
+                    controlApi.routes(recorded);
+                    ops.routes(recorded);
                     fallback(r);
                 })
                 .addRouting(WsRouting.builder().endpoint("/ws", events.listener()))
@@ -68,7 +82,8 @@ public final class IngotServer implements AutoCloseable {
                 .start();
         if (config.whipServerEnabled()) {
             try {
-                transport = new WebRtcTransport(config, IngotServer::statsSink);
+                transport = new WebRtcTransport(config, (input, negotiated, decoder) -> new InputMediaPipeline(input,
+                        negotiated, decoder, config.mixingSampleRate(), mediaListeners, pipeline));
             } catch (java.io.IOException e) {
                 throw new IllegalStateException("cannot open the WebRTC UDP transport: " + e.getMessage(), e);
             }
@@ -78,7 +93,7 @@ public final class IngotServer implements AutoCloseable {
                     .port(config.whipPort())
                     .shutdownGracePeriod(Duration.ofMillis(200))
                     .routing(r -> {
-                        endpoint.routes(r);
+                        endpoint.routes(routeCatalog.recorder(r, dev.ingot.server.ops.RouteCatalog.Listener.WHIP));
                         fallback(r);
                     })
                     .build()
@@ -91,16 +106,9 @@ public final class IngotServer implements AutoCloseable {
         return this;
     }
 
-    /** Until the media pipeline takes the packets: count them per input and track. */
-    private static MediaSink statsSink(RegisteredInput input, NegotiatedSession negotiated,
-            Optional<VideoDecoderKind> decoder) {
-        return (kind, packet, retransmitted, now) -> {
-            RtpTrackStats stats = kind == MediaKind.VIDEO ? input.videoStats() : input.audioStats();
-            stats.onPacket(packet.length(), now);
-            if (retransmitted) {
-                stats.onRecovered(1);
-            }
-        };
+    /** Listeners of every input's decoded media (queue, side channel, thumbnails). */
+    public void addMediaListener(InputMediaListener l) {
+        mediaListeners.add(l);
     }
 
     public WebRtcTransport transport() {
@@ -145,9 +153,22 @@ public final class IngotServer implements AutoCloseable {
         return sideChannelDir;
     }
 
+    // ---- ops ----
+    /** Every HTTP route of both listeners, as registered (checked against /openapi.json by a test). */
+    public dev.ingot.server.ops.RouteCatalog routeCatalog() {
+        return routeCatalog;
+    }
+
+    /** The newest decoded picture per input, for the dashboard's thumbnails (one of the media listeners). */
+    public dev.ingot.server.ops.LatestFrames latestFrames() {
+        return latestFrames;
+    }
+    // ---- end ops ----
+
     @Override
     public void close() {
         registry.clear();
+        latestFrames.clear(); // ops
         if (transport != null) {
             transport.close();
         }

@@ -36,6 +36,7 @@ import java.util.List;
 public final class PublisherSession {
     private static final long RTCP_INTERVAL_NANOS = 1_000_000_000L;
     private static final int MAX_RTCP = 1500;
+    private static final int MAX_EARLY_PACKETS = 512;
 
     private final SessionParams params;
     private final IceLiteAgent ice;
@@ -52,6 +53,9 @@ public final class PublisherSession {
     private final long[] primarySsrc = {-1, -1};
     private long nextRtcpNanos = Long.MAX_VALUE;
     private boolean closed;
+    private final ArrayDeque<byte[]> early = new ArrayDeque<>();
+    private InetSocketAddress earlyFrom;
+    private long lastNowNanos;
 
     public PublisherSession(SessionParams params, MediaSink sink, long nowNanos) {
         this.params = params;
@@ -93,6 +97,7 @@ public final class PublisherSession {
 
     /** Feeds one received datagram. Never throws on bad input: what cannot be used is counted and dropped. */
     public void handleDatagram(byte[] buf, int off, int len, InetSocketAddress from, long nowNanos) {
+        lastNowNanos = nowNanos;
         if (closed || len < 1) {
             return;
         }
@@ -109,8 +114,12 @@ public final class PublisherSession {
             System.arraycopy(buf, off, copy, 0, len);
             events.add(new SessionEvent.DtlsRecord(copy));
         } else if (first >= 128 && first <= 191) {
-            if (srtpIn == null || !ice.isFrom(from)) {
+            if (!ice.isFrom(from)) {
                 counters.fromUnknownAddress++;
+                return;
+            }
+            if (srtpIn == null) {
+                holdUntilKeyed(buf, off, len, from);
                 return;
             }
             if (len >= 2 && (buf[off + 1] & 0xff) >= 192 && (buf[off + 1] & 0xff) <= 223) {
@@ -121,6 +130,22 @@ public final class PublisherSession {
         } else {
             counters.notDemuxable++;
         }
+    }
+
+    /**
+     * SRTP that arrives before our side of the DTLS handshake has finished (the peer may finish first and start
+     * sending at once) is held, a little of it, and played in once the keys are installed: otherwise the first
+     * keyframe is lost, and a publisher that does not answer PLI (FFmpeg) shows nothing until its next one.
+     */
+    private void holdUntilKeyed(byte[] buf, int off, int len, InetSocketAddress from) {
+        if (early.size() >= MAX_EARLY_PACKETS) {
+            counters.notDemuxable++;
+            return;
+        }
+        byte[] copy = new byte[len];
+        System.arraycopy(buf, off, copy, 0, len);
+        early.add(copy);
+        earlyFrom = from;
     }
 
     private void handleStun(byte[] buf, int off, int len, InetSocketAddress from, long nowNanos) {
@@ -158,6 +183,10 @@ public final class PublisherSession {
         srtpOut = keys.outboundContext();
         nextRtcpNanos = nowNanos + RTCP_INTERVAL_NANOS / 2;
         events.add(new SessionEvent.SrtpReady(profile.name()));
+        byte[] held;
+        while ((held = early.poll()) != null) {
+            handleDatagram(held, 0, held.length, earlyFrom, nowNanos);
+        }
     }
 
     private void handleSrtp(byte[] buf, int off, int len, long nowNanos) {
@@ -170,6 +199,7 @@ public final class PublisherSession {
             counters.notDemuxable++;
             return;
         }
+        feedback.onTransportPacket(rtp, nowNanos);
         int pt = rtp.payloadType();
         TrackParams video = params.video();
         TrackParams audio = params.audio();
@@ -272,6 +302,7 @@ public final class PublisherSession {
 
     /** Runs timers: ICE consent, periodic receiver reports and feedback. */
     public void handleTimeout(long nowNanos) {
+        lastNowNanos = nowNanos;
         if (closed) {
             return;
         }
@@ -287,15 +318,26 @@ public final class PublisherSession {
             nextRtcpNanos = nowNanos + RTCP_INTERVAL_NANOS;
         }
         List<RtcpPacket> out = feedback.poll(nowNanos, periodic, primarySsrc);
-        if (!out.isEmpty()) {
-            sendRtcp(out);
+        // Reports go as one compound (RR + SDES); each feedback message goes in a datagram of its own (RFC 5506
+        // reduced size): FFmpeg's WHIP muxer only reads a NACK that is alone in its datagram.
+        int reports = periodic ? 2 : 0;
+        if (reports > 0) {
+            sendRtcp(out.subList(0, Math.min(reports, out.size())));
+        }
+        for (int i = reports; i < out.size(); i++) {
+            sendRtcp(List.of(out.get(i)));
         }
     }
 
-    /** Asks the publisher for a keyframe now (PLI, or FIR where only FIR was negotiated), if possible. */
+    /** Asks the publisher for a keyframe (PLI, or FIR where only FIR was negotiated), rate-limited. */
     public void requestKeyframe(long nowNanos) {
         feedback.requestKeyframe(nowNanos);
         handleTimeout(nowNanos);
+    }
+
+    /** The media layer saw a keyframe: keyframe requests stop repeating. */
+    public void keyframeReceived() {
+        feedback.keyframeReceived();
     }
 
     private void sendRtcp(List<RtcpPacket> packets) {
@@ -321,7 +363,7 @@ public final class PublisherSession {
         }
         long t = ice.consentDeadlineNanos();
         t = Math.min(t, nextRtcpNanos);
-        return Math.min(t, feedback.nextDeadlineNanos());
+        return Math.min(t, feedback.nextDeadlineNanos(lastNowNanos));
     }
 
     public Transmit pollTransmit() {

@@ -1,176 +1,224 @@
 package dev.ingot.rtc.session;
 
+import dev.ingot.rtc.feedback.KeyframeRequest;
+import dev.ingot.rtc.feedback.KeyframeRequester;
+import dev.ingot.rtc.feedback.NackGenerator;
+import dev.ingot.rtc.feedback.ReceiveStatistics;
+import dev.ingot.rtc.feedback.RembEstimator;
+import dev.ingot.rtc.feedback.ReportBlockValues;
+import dev.ingot.rtc.feedback.RttEstimator;
+import dev.ingot.rtc.feedback.TransportCcBatch;
+import dev.ingot.rtc.feedback.TransportCcRecorder;
 import dev.ingot.rtc.rtcp.FullIntraRequest;
-import dev.ingot.rtc.rtcp.NtpTime;
+import dev.ingot.rtc.rtcp.GenericNack;
 import dev.ingot.rtc.rtcp.PictureLossIndication;
+import dev.ingot.rtc.rtcp.ReceiverEstimatedMaxBitrate;
 import dev.ingot.rtc.rtcp.ReceiverReport;
 import dev.ingot.rtc.rtcp.ReportBlock;
 import dev.ingot.rtc.rtcp.RtcpPacket;
 import dev.ingot.rtc.rtcp.SenderReport;
 import dev.ingot.rtc.rtcp.SourceDescription;
+import dev.ingot.rtc.rtcp.TransportCcFeedback;
 import dev.ingot.rtc.rtp.RtpPacket;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalLong;
 
 /**
- * The RTCP a receiver sends: receiver reports (RFC 3550 §6.4.2) once a second, and keyframe requests
- * (PLI, RFC 4585 §6.3.1, or FIR, RFC 5104 §4.3.1, where only FIR was negotiated), at most one a second.
+ * The RTCP a receiver sends, built from the {@code feedback} package's rules: receiver reports once a second
+ * (RFC 3550 §6.4.2), generic NACKs for lost video (RFC 4585 §6.2.1), keyframe requests (PLI, or FIR where only
+ * FIR was negotiated; at start, on decoder errors and unrecoverable loss, at most one a second), and congestion
+ * feedback so senders ramp up: transport-cc where negotiated, else REMB where negotiated.
  */
 public final class RtcpFeedback {
-    private static final long KEYFRAME_REQUEST_INTERVAL_NANOS = 1_000_000_000L;
+    /** How often NACK lists are looked at while packets are missing. */
+    private static final long NACK_TICK_NANOS = 20_000_000L;
+    private static final int AUDIO = MediaKind.AUDIO.ordinal();
+    private static final int VIDEO = MediaKind.VIDEO.ordinal();
+
     private final SessionParams params;
-    private final TrackStatistics[] tracks = new TrackStatistics[2];
-    private boolean keyframeWanted;
-    private long lastKeyframeRequestNanos = Long.MIN_VALUE / 2;
-    private int firSequence;
-    private long keyframeRequests;
+    private final ReceiveStatistics[] stats = new ReceiveStatistics[2];
+    private final int[] clockRate = new int[2];
+    private final RttEstimator rtt = new RttEstimator();
+    private final NackGenerator nack;
+    private final KeyframeRequester keyframes;
+    private final TransportCcRecorder transportCc;
+    private final RembEstimator remb;
+    private long mediaSsrcForFeedback = -1;
+    /** Fixed NACK poll times while packets are missing (a deadline relative to "now" would keep slipping). */
+    private long nextNackPollNanos = Long.MAX_VALUE;
 
     RtcpFeedback(SessionParams params) {
         this.params = params;
+        TrackParams video = params.video();
         if (params.audio() != null) {
-            tracks[MediaKind.AUDIO.ordinal()] = new TrackStatistics(params.audio().clockRate());
+            clockRate[AUDIO] = params.audio().clockRate();
         }
-        if (params.video() != null) {
-            tracks[MediaKind.VIDEO.ordinal()] = new TrackStatistics(params.video().clockRate());
+        if (video != null) {
+            clockRate[VIDEO] = video.clockRate();
         }
+        nack = video != null && video.nack() ? new NackGenerator(NackGenerator.Config.defaults(), rtt) : null;
+        keyframes = video != null ? new KeyframeRequester(KeyframeRequester.Method.negotiated(video.pli(), video.fir()))
+                : null;
+        boolean twcc = params.transportCcExtensionId() > 0
+                && ((video != null && video.transportCc()) || (params.audio() != null && params.audio().transportCc()));
+        transportCc = twcc ? new TransportCcRecorder() : null;
+        remb = !twcc && video != null && video.remb() ? new RembEstimator() : null;
     }
 
     void onRtp(MediaKind kind, RtpPacket p, boolean retransmitted, long nowNanos) {
-        TrackStatistics t = tracks[kind.ordinal()];
-        if (t != null && !retransmitted) {
-            t.onPacket(p.ssrc(), p.sequenceNumber(), p.timestamp(), nowNanos);
+        int k = kind.ordinal();
+        if (kind == MediaKind.VIDEO) {
+            if (nack != null) {
+                nack.onPacket(p.sequenceNumber(), nowNanos);
+            }
+            if (keyframes != null && !retransmitted) {
+                keyframes.onVideoPacket();
+            }
+        }
+        if (retransmitted) {
+            if (stats[k] != null) {
+                stats[k].onRecovered(p.sequenceNumber());
+            }
+            return;
+        }
+        if (stats[k] == null || stats[k].ssrc() != p.ssrc()) {
+            stats[k] = new ReceiveStatistics(p.ssrc());
+        }
+        stats[k].onPacket(p.sequenceNumber(), p.timestamp(), nowNanos, clockRate[k]);
+        if (mediaSsrcForFeedback < 0 || kind == MediaKind.VIDEO) {
+            mediaSsrcForFeedback = p.ssrc();
+        }
+        if (remb != null) {
+            remb.onPacket(p.length(), nowNanos);
+        }
+    }
+
+    /**
+     * Every authenticated RTP packet, whatever its payload type, counts for congestion feedback: browsers probe
+     * bandwidth with RTX padding-only packets, and a probe reported lost keeps their estimate at the start value.
+     */
+    void onTransportPacket(RtpPacket p, long nowNanos) {
+        if (transportCc != null) {
+            int seq = p.transportSequenceNumber(params.transportCcExtensionId());
+            if (seq >= 0) {
+                transportCc.onPacket(seq, nowNanos);
+            }
         }
     }
 
     void onSenderReport(SenderReport sr, long nowNanos) {
-        for (TrackStatistics t : tracks) {
-            if (t != null && t.ssrc == sr.ssrc()) {
-                t.lastSrMiddle = new NtpTime(sr.ntpTimestamp()).middle32();
-                t.lastSrArrivalNanos = nowNanos;
+        for (ReceiveStatistics s : stats) {
+            if (s != null && s.ssrc() == sr.ssrc()) {
+                s.onSenderReport(sr.ntpTimestamp(), nowNanos);
             }
         }
     }
 
-    /** Asks for a keyframe at the next opportunity (rate-limited to one a second). */
+    /** The decoder failed or needs a fresh start: ask for a keyframe (rate-limited). */
     public void requestKeyframe(long nowNanos) {
-        keyframeWanted = true;
+        if (keyframes != null) {
+            keyframes.onDecoderError();
+        }
+    }
+
+    /** A keyframe arrived: stop repeating requests. */
+    public void keyframeReceived() {
+        if (keyframes != null) {
+            keyframes.onKeyframeReceived();
+        }
+    }
+
+    /** [expected, lost] packets of a track since it started (RFC 3550 A.3), for stats. */
+    public long[] lossFigures(MediaKind kind) {
+        ReceiveStatistics s = stats[kind.ordinal()];
+        return s == null || !s.isValid() ? new long[] {0, 0} : new long[] {s.expected(), Math.max(0, s.cumulativeLost())};
+    }
+
+    /** NACKs sent, packets recovered after a NACK, packets given up on. */
+    public long[] nackFigures() {
+        return nack == null ? new long[] {0, 0, 0} : new long[] {nack.nacksSent(), nack.recovered(), nack.givenUp()};
     }
 
     public long keyframeRequests() {
-        return keyframeRequests;
+        return keyframes == null ? 0 : keyframes.plisSent() + keyframes.firsSent();
     }
 
-    /** Loss counted from sequence numbers, for stats: [expected, lost] of a track. */
-    public long[] lossFigures(MediaKind kind) {
-        TrackStatistics t = tracks[kind.ordinal()];
-        return t == null || !t.started ? new long[] {0, 0} : new long[] {t.expected(), Math.max(0, t.expected() - t.received)};
+    long nextDeadlineNanos(long nowNanos) {
+        long t = Long.MAX_VALUE;
+        if (keyframes != null) {
+            t = Math.min(t, keyframes.nextRequestAtNanos());
+        }
+        if (transportCc != null) {
+            t = Math.min(t, transportCc.nextFeedbackAtNanos());
+        }
+        if (nack != null && nack.missing() > 0) {
+            if (nextNackPollNanos == Long.MAX_VALUE) {
+                nextNackPollNanos = nowNanos + NACK_TICK_NANOS;
+            }
+            t = Math.min(t, nextNackPollNanos);
+        }
+        return t;
     }
 
-    long nextDeadlineNanos() {
-        return keyframeWanted ? lastKeyframeRequestNanos + KEYFRAME_REQUEST_INTERVAL_NANOS : Long.MAX_VALUE;
-    }
-
+    /** The RTCP to send now: when {@code periodic}, RR and SDES first (exactly two), then feedback messages. */
     List<RtcpPacket> poll(long nowNanos, boolean periodic, long[] primarySsrc) {
-        List<RtcpPacket> out = new ArrayList<>(3);
+        List<RtcpPacket> out = new ArrayList<>(4);
+        long local = params.localSsrc();
         if (periodic) {
             List<ReportBlock> blocks = new ArrayList<>(2);
-            for (TrackStatistics t : tracks) {
-                if (t != null && t.started) {
-                    blocks.add(t.reportBlock(nowNanos));
+            for (ReceiveStatistics s : stats) {
+                if (s != null) {
+                    s.reportBlock(nowNanos).ifPresent(b -> blocks.add(toReportBlock(b)));
                 }
             }
-            out.add(new ReceiverReport(params.localSsrc(), blocks));
-            out.add(SourceDescription.cname(params.localSsrc(), params.cname()));
+            out.add(new ReceiverReport(local, blocks));
+            out.add(SourceDescription.cname(local, params.cname()));
         }
-        TrackParams video = params.video();
-        long videoSsrc = primarySsrc[MediaKind.VIDEO.ordinal()];
-        if (keyframeWanted && video != null && videoSsrc >= 0
-                && nowNanos - lastKeyframeRequestNanos >= KEYFRAME_REQUEST_INTERVAL_NANOS) {
-            if (video.pli() || !video.fir()) {
-                out.add(new PictureLossIndication(params.localSsrc(), videoSsrc));
-            } else {
-                out.add(new FullIntraRequest(params.localSsrc(),
-                        List.of(new FullIntraRequest.FirEntry(videoSsrc, firSequence++ & 0xff))));
+        long videoSsrc = primarySsrc[VIDEO];
+        if (nack != null && videoSsrc >= 0) {
+            nextNackPollNanos = Long.MAX_VALUE;
+            List<Integer> lost = nack.pollNacks(nowNanos, rtt.rttNanos());
+            if (!lost.isEmpty()) {
+                out.add(new GenericNack(local, videoSsrc, lost));
             }
-            keyframeWanted = false;
-            lastKeyframeRequestNanos = nowNanos;
-            keyframeRequests++;
+            if (nack.pollKeyframeNeeded() && keyframes != null) {
+                keyframes.onUnrecoverableLoss();
+            }
+        }
+        if (keyframes != null && videoSsrc >= 0) {
+            switch (keyframes.pollRequest(nowNanos)) {
+                case KeyframeRequest.Pli p -> out.add(new PictureLossIndication(local, videoSsrc));
+                case KeyframeRequest.Fir f -> out.add(new FullIntraRequest(local,
+                        List.of(new FullIntraRequest.FirEntry(videoSsrc, f.sequenceNumber()))));
+                case KeyframeRequest.None n -> {
+                }
+            }
+        }
+        if (transportCc != null && mediaSsrcForFeedback >= 0) {
+            for (TransportCcBatch b : transportCc.pollFeedback(nowNanos)) {
+                List<TransportCcFeedback.PacketStatus> statuses = new ArrayList<>(b.packetStatusCount());
+                for (int i = 0; i < b.packetStatusCount(); i++) {
+                    TransportCcBatch.PacketStatus s = b.packetStatuses().get(i);
+                    statuses.add(s.isReceived()
+                            ? TransportCcFeedback.PacketStatus.received(b.sequenceNumber(i), s.receiveDelta())
+                            : TransportCcFeedback.PacketStatus.lost(b.sequenceNumber(i)));
+                }
+                out.add(new TransportCcFeedback(local, mediaSsrcForFeedback, b.baseSequenceNumber(), b.referenceTime(),
+                        b.feedbackPacketCount(), statuses));
+            }
+        }
+        if (remb != null && videoSsrc >= 0) {
+            OptionalLong bps = remb.pollRemb(nowNanos);
+            if (bps.isPresent()) {
+                out.add(new ReceiverEstimatedMaxBitrate(local, bps.getAsLong(), List.of(videoSsrc)));
+            }
         }
         return out;
     }
 
-    /** RFC 3550 Appendix A.1/A.3/A.8 receive statistics of one source. */
-    private static final class TrackStatistics {
-        final int clockRate;
-        long ssrc = -1;
-        boolean started;
-        int baseSeq;
-        int maxSeq;
-        long cycles;
-        long received;
-        long expectedPrior;
-        long receivedPrior;
-        double jitter;
-        long lastTransit;
-        boolean haveTransit;
-        long lastSrMiddle;
-        long lastSrArrivalNanos = -1;
-
-        TrackStatistics(int clockRate) {
-            this.clockRate = clockRate;
-        }
-
-        void onPacket(long packetSsrc, int seq, long timestamp, long nowNanos) {
-            if (!started || packetSsrc != ssrc) {
-                ssrc = packetSsrc;
-                started = true;
-                baseSeq = seq;
-                maxSeq = seq;
-                cycles = 0;
-                received = 0;
-                expectedPrior = 0;
-                receivedPrior = 0;
-                haveTransit = false;
-            }
-            int delta = (seq - maxSeq) & 0xffff;
-            if (delta > 0 && delta < 0x8000) {
-                if (seq < maxSeq) {
-                    cycles += 0x10000;
-                }
-                maxSeq = seq;
-            }
-            received++;
-            long arrival = Math.floorDiv(nowNanos * clockRate, 1_000_000_000L);
-            long transit = arrival - timestamp;
-            if (haveTransit) {
-                long d = Math.abs(transit - lastTransit);
-                jitter += (d - jitter) / 16.0;
-            }
-            lastTransit = transit;
-            haveTransit = true;
-        }
-
-        long extendedMax() {
-            return cycles + maxSeq;
-        }
-
-        long expected() {
-            return extendedMax() - baseSeq + 1;
-        }
-
-        ReportBlock reportBlock(long nowNanos) {
-            long expected = expected();
-            long lost = expected - received;
-            long expectedInterval = expected - expectedPrior;
-            long receivedInterval = received - receivedPrior;
-            expectedPrior = expected;
-            receivedPrior = received;
-            long lostInterval = expectedInterval - receivedInterval;
-            int fraction = expectedInterval == 0 || lostInterval <= 0 ? 0 : (int) ((lostInterval << 8) / expectedInterval);
-            long dlsr = lastSrArrivalNanos < 0 ? 0 : NtpTime.durationToShortFormat(nowNanos - lastSrArrivalNanos);
-            return new ReportBlock(ssrc, Math.min(fraction, 255), ReportBlock.clampCumulativeLost(lost),
-                    extendedMax() & 0xffffffffL, (long) jitter & 0xffffffffL, lastSrArrivalNanos < 0 ? 0 : lastSrMiddle,
-                    dlsr);
-        }
+    private static ReportBlock toReportBlock(ReportBlockValues v) {
+        return new ReportBlock(v.ssrc(), v.fractionLost(), v.cumulativeLost(), v.extendedHighestSequenceNumber(),
+                v.interarrivalJitter(), v.lastSr(), v.delaySinceLastSr());
     }
 }

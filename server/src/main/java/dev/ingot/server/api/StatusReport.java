@@ -75,6 +75,7 @@ public final class StatusReport {
             m.put("video_rtp", in.videoStats().toJson(now));
             m.put("audio_rtp", in.audioStats().toJson(now));
             m.put("state", in.state().jsonName());
+            m.putAll(in.liveStats());
             inputs.put(in.id(), m);
         }
         Map<String, Object> body = new LinkedHashMap<>();

@@ -58,6 +58,18 @@ public final class RegisteredInput {
         return audioStats;
     }
 
+    private volatile java.util.function.Supplier<java.util.Map<String, Object>> liveStats;
+
+    /** Figures of the live session's media (codec, decoded fps…), merged into /stats; null when none. */
+    public void liveStats(java.util.function.Supplier<java.util.Map<String, Object>> s) {
+        this.liveStats = s;
+    }
+
+    public java.util.Map<String, Object> liveStats() {
+        var s = liveStats;
+        return s == null ? java.util.Map.of() : s.get();
+    }
+
     public InputState state() {
         return state.get();
     }

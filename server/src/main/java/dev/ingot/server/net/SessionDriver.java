@@ -228,7 +228,12 @@ public final class SessionDriver implements DatagramHandler {
             return;
         }
         closed = true;
-        LOG.info("input={} session closed: {}", inputId, reason);
+        var c = session.counters();
+        long[] nack = session.feedback().nackFigures();
+        LOG.info("input={} session closed: {} (video {} pkts, {} via RTX; audio {} pkts; NACKed {}, recovered {}, "
+                + "given up {}; keyframe requests {}; SRTP auth failures {})", inputId, reason, c.videoPackets(),
+                c.videoRtxPackets(), c.audioPackets(), nack[0], nack[1], nack[2], session.feedback().keyframeRequests(),
+                c.srtpAuthFailures());
         DTLSTransport d = dtls;
         if (d != null) {
             try {

@@ -61,11 +61,22 @@ public final class WebRtcTransport implements WhipTransport, AutoCloseable {
     private final HostAddresses hosts;
     private final MediaSinkFactory sinks;
     private final ConcurrentMap<String, LiveSession> sessions = new ConcurrentHashMap<>();
+    private volatile java.util.function.UnaryOperator<DatagramHandler> inboundFilter = h -> h;
 
-    /** Makes the media sink of a session (the media pipeline of its input). */
+    /** The media side of a session: takes its RTP, may ask it for keyframes, closes with it. */
+    public interface SessionMedia extends AutoCloseable {
+        MediaSink sink();
+
+        void bind(SessionDriver driver);
+
+        @Override
+        void close();
+    }
+
+    /** Makes the media side of a session (the decoding pipeline of its input). */
     @FunctionalInterface
     public interface MediaSinkFactory {
-        MediaSink create(RegisteredInput input, NegotiatedSession negotiated, Optional<VideoDecoderKind> decoder);
+        SessionMedia create(RegisteredInput input, NegotiatedSession negotiated, Optional<VideoDecoderKind> decoder);
     }
 
     /** A WHIP session: its input, driver, negotiation and the state PATCH needs. */
@@ -138,6 +149,14 @@ public final class WebRtcTransport implements WhipTransport, AutoCloseable {
         }
     }
 
+    /**
+     * Puts something between each new session's socket and its driver (tests use it to impair the network
+     * in-process: loss, delay, reordering). Applies to sessions opened afterwards, on per-session sockets.
+     */
+    public void inboundFilter(java.util.function.UnaryOperator<DatagramHandler> filter) {
+        this.inboundFilter = filter;
+    }
+
     public Collection<LiveSession> sessions() {
         return List.copyOf(sessions.values());
     }
@@ -199,8 +218,17 @@ public final class WebRtcTransport implements WhipTransport, AutoCloseable {
         }
         Optional<VideoDecoderKind> decoder = negotiated.video().map(v -> decoderFor(input.decoders(), v));
         SessionParams params = sessionParams(ice, negotiated);
-        MediaSink sink = sinks.create(input, negotiated, decoder);
-        PublisherSession session = new PublisherSession(params, sink, System.nanoTime());
+        SessionMedia media;
+        try {
+            media = sinks.create(input, negotiated, decoder);
+        } catch (RuntimeException e) {
+            if (ownsEndpoint) {
+                endpoint.close();
+            }
+            LOG.error("input={} cannot start decoding: {}", input.id(), e.toString());
+            throw new ApiException(500, ErrorCodes.INTERNAL_SERVER_ERROR, "cannot start decoding: " + e.getMessage());
+        }
+        PublisherSession session = new PublisherSession(params, media.sink(), System.nanoTime());
         String id = newId(16);
         List<ExpectedFingerprint> expected = negotiated.remoteFingerprints().stream()
                 .map(f -> new ExpectedFingerprint(f.hashFunction(), f.digest())).toList();
@@ -235,6 +263,7 @@ public final class WebRtcTransport implements WhipTransport, AutoCloseable {
                     @Override
                     public void onClosed(SessionDriver d, String reason) {
                         sessions.remove(holder[0].id, holder[0]);
+                        Thread.ofVirtual().name("media-close-" + input.id()).start(media::close);
                         if (mux != null) {
                             mux.remove(d);
                         }
@@ -243,6 +272,7 @@ public final class WebRtcTransport implements WhipTransport, AutoCloseable {
                         }
                     }
                 });
+        media.bind(driver);
         LiveSession live = new LiveSession(id, input, driver, negotiated, decoder, newId(8));
         holder[0] = live;
         live.attachment = () -> driver.close("input unregistered");
@@ -253,7 +283,7 @@ public final class WebRtcTransport implements WhipTransport, AutoCloseable {
         if (mux != null) {
             mux.add(ice.ufrag(), driver);
         } else {
-            endpoint.start("udp-" + input.id() + "-" + endpoint.port(), driver);
+            endpoint.start("udp-" + input.id() + "-" + endpoint.port(), inboundFilter.apply(driver));
         }
         driver.start();
         LOG.info("input={} offer negotiated: video {} ({}), audio {}, DTLS {} , UDP port {}", input.id(),

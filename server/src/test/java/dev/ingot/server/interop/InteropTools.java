@@ -64,12 +64,18 @@ final class InteropTools {
 
     /** Runs a command to completion (or kills it at the timeout); output goes to a log file; returns the exit code. */
     static int run(String name, List<String> command, Duration timeout) throws IOException, InterruptedException {
+        return run(name, command, timeout, java.util.Map.of());
+    }
+
+    static int run(String name, List<String> command, Duration timeout, java.util.Map<String, String> env)
+            throws IOException, InterruptedException {
         Path logs = ROOT.resolve("server/target/interop-logs");
         Files.createDirectories(logs);
         Path log = logs.resolve(name + ".log");
         ProcessBuilder pb = new ProcessBuilder(command).directory(ROOT.toFile()).redirectErrorStream(true)
                 .redirectOutput(log.toFile());
         pb.environment().put("INGOT_CACHE", CACHE.toString());
+        pb.environment().putAll(env);
         Process p = pb.start();
         if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             p.destroy();

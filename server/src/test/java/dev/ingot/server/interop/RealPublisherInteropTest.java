@@ -29,12 +29,14 @@ class RealPublisherInteropTest {
     static final String HOST_SIDE = "169.254.77.1";
     static TestServer t;
     static boolean netnsUp;
+    static final MediaProbe probe = new MediaProbe();
 
     @BeforeAll
     static void start() throws Exception {
         // Candidates only on loopback and the veth pair: no test traffic leaves these addresses.
         t = new TestServer(Map.of("INGOT_BIND_ADDRESS", "0.0.0.0",
                 "SMELTER_WEBRTC_1_TO_1_NAT_IPS", "127.0.0.1," + HOST_SIDE));
+        t.server.addMediaListener(probe);
         netnsUp = InteropTools.run("netns-up", List.of("bash", "interop/netns.sh", "up", NETNS),
                 Duration.ofSeconds(20)) == 0;
     }
@@ -92,6 +94,21 @@ class RealPublisherInteropTest {
         assertThat(c.rtcpSent()).as("receiver reports sent").isPositive();
     }
 
+    /** What the server decoded: enough frames at the expected size with rising PTS, and audio at 48 kHz. */
+    private static MediaProbe.Seen assertDecoded(String id, int minFrames, int width, int height) {
+        MediaProbe.Seen s = probe.of(id);
+        System.out.printf("[interop] %s decoded: %d frames %dx%d, %d audio batches at %d Hz x%d, tone %.1f Hz%n", id,
+                s.frames, s.width, s.height, s.audioBatches, s.sampleRate, s.channels, MediaProbe.toneHz(s));
+        assertThat(s.frames).as("decoded video frames").isGreaterThanOrEqualTo(minFrames);
+        if (width > 0) {
+            assertThat(s.width + "x" + s.height).isEqualTo(width + "x" + height);
+        }
+        assertThat(s.ptsRising).as("video PTS rise").isTrue();
+        assertThat(s.audioBatches).as("decoded audio batches").isGreaterThanOrEqualTo(100);
+        assertThat(s.sampleRate).isEqualTo(48_000);
+        return s;
+    }
+
     @ParameterizedTest(name = "Chromium publishes {0} + Opus from a network namespace")
     @ValueSource(strings = {"h264", "vp8", "vp9"})
     void chromiumPublishes(String codec) throws Exception {
@@ -104,6 +121,7 @@ class RealPublisherInteropTest {
                 whipFromNamespace() + "/whip/" + id, token, "--duration", "5", "--codec", codec), Duration.ofSeconds(90));
         assertThat(rc).as("chromium-whip exit code").isZero();
         assertDelivered(id, live.get(), 60, 100, null);
+        assertDecoded(id, 50, 0, 0);
     }
 
     @Test
@@ -112,12 +130,24 @@ class RealPublisherInteropTest {
         String id = "ffmpeg-h264";
         String token = t.register(id, "\"video\":{\"decoder_preferences\":[\"ffmpeg_h264\"]}");
         CompletableFuture<WebRtcTransport.LiveSession> live = watch(id);
+        // SMPTE bars: a still picture the test can render itself and compare with what Ingot decoded
+        String source = "smptebars=size=640x360:rate=30";
         int rc = InteropTools.run(id, List.of("interop/ffmpeg-whip.sh", t.whip + "/whip/" + id, token, "5"),
-                Duration.ofSeconds(60));
+                Duration.ofSeconds(60), Map.of("INGOT_FFMPEG_VIDEO_SOURCE", source));
         assertThat(rc).as("ffmpeg exit code").isZero();
         WebRtcTransport.LiveSession s = live.get();
         assertThat(s.negotiated().dtlsRole()).isEqualTo(dev.ingot.rtc.sdp.DtlsRole.CLIENT);
-        assertDelivered(id, s, 200, 100, null);
+        assertDelivered(id, s, 60, 100, null);
+        MediaProbe.Seen seen = assertDecoded(id, 100, 640, 360);
+        assertThat(MediaProbe.toneHz(seen)).as("the 440 Hz sine comes out of the decoded PCM").isBetween(435.0, 445.0);
+        assertThat(seen.channels).isEqualTo(2);
+        java.nio.file.Path reference = java.nio.file.Files.createTempFile("bars", ".rgba");
+        assertThat(InteropTools.run(id + "-reference", List.of("interop/ffmpeg", "-y", "-hide_banner", "-loglevel", "error",
+                "-f", "lavfi", "-i", source, "-frames:v", "1", "-pix_fmt", "rgba", "-f", "rawvideo", reference.toString()),
+                Duration.ofSeconds(30))).isZero();
+        double psnr = MediaProbe.psnr(java.nio.file.Files.readAllBytes(reference), seen.rgba);
+        System.out.printf("[interop] %s: PSNR of a decoded frame against the source pattern: %.1f dB%n", id, psnr);
+        assertThat(psnr).as("decoded picture matches the SMPTE bars").isGreaterThanOrEqualTo(30.0);
     }
 
     @Test
@@ -131,5 +161,7 @@ class RealPublisherInteropTest {
                 whipFromNamespace() + "/whip/" + id, token, "--duration", "5", "--codec", "h264"), Duration.ofSeconds(60));
         assertThat(rc).as("gst-whip exit code").isZero();
         assertDelivered(id, live.get(), 100, 100, null);
+        MediaProbe.Seen seen = assertDecoded(id, 60, 0, 0);
+        assertThat(MediaProbe.toneHz(seen)).as("GStreamer's 440 Hz sine in the decoded PCM").isBetween(435.0, 445.0);
     }
 }
