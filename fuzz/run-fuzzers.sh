@@ -48,6 +48,10 @@ all_targets=(
   SrtpFuzzTest#unprotect
   RtcpFuzzTest#parseCompound
   ControlApiFuzzTest#registerBody
+  DepacketizerFuzzTest#h264
+  DepacketizerFuzzTest#vp8
+  DepacketizerFuzzTest#vp9
+  DepacketizerFuzzTest#opus
 )
 if [ "$#" -gt 0 ]; then targets=("$@"); else targets=("${all_targets[@]}"); fi
 

@@ -176,6 +176,47 @@ final class SeedCorpus {
                 .u8(0x01).u8(1).bytes(signedCheck(0x0019, 1))
                 .u8(0x05).u8(255)
                 .toByteArray());
+        // Depacketizers: each a program of packets in DepacketizerFuzzTest's layout.
+        Path depacketizer = root.resolve("DepacketizerFuzzTestInputs");
+        byte[] fmtp = "profile-level-id=42e01f;packetization-mode=1;sprop-parameter-sets=Z0LgH9oBQBbpUgAAAwACAAADAGQeMGVA,aM48gA=="
+                .getBytes(StandardCharsets.US_ASCII);
+        write(depacketizer.resolve("h264"), "stap-idr-fua-loss-reset", new FuzzBytes.Writer()
+                .u8(fmtp.length).bytes(fmtp).u16(100).u32(90_000)
+                .u8(0x00).chunk(hex("18 000a 6742e01fda014016e952 0004 68ce3c80"))
+                .u8(0x10).chunk(hex("65 888400 33ff"))
+                .u8(0x08).u16(3000).chunk(hex("7c85 01020304"))
+                .u8(0x00).chunk(hex("7c05 0506"))
+                .u8(0x10).chunk(hex("7c45 0708"))
+                .u8(0x18).u16(3000).chunk(hex("41 9a0211"))
+                .u8(0x1C).u8(1).u16(3000).chunk(hex("41 9a0422"))
+                .u8(0xFF)
+                .u8(0x18).u16(3000).chunk(hex("65 88840055"))
+                .toByteArray());
+        write(depacketizer.resolve("vp8"), "key-inter-split-loss", new FuzzBytes.Writer()
+                .u16(7).u32(1)
+                .u8(0x10).chunk(hex("908001 500100 9d012a 4001 f000 aabb"))
+                .u8(0x18).u16(3000).chunk(hex("908002 510100 ccdd"))
+                .u8(0x08).u16(3000).chunk(hex("908003 510200 ee"))
+                .u8(0x10).chunk(hex("808003 ff"))
+                .u8(0x1C).u8(2).u16(3000).chunk(hex("908007 510100 11"))
+                .toByteArray());
+        write(depacketizer.resolve("vp9"), "key-with-ss-inter-split", new FuzzBytes.Writer()
+                .u16(65_530).u32(0xFFFF_F000L)
+                .u8(0x10).chunk(hex("8e01 18 0280 01e0 01 04 01 824983420012"))
+                .u8(0x18).u16(3000).chunk(hex("cc02 8600aa"))
+                .u8(0x08).u16(3000).chunk(hex("c803 8600bb"))
+                .u8(0x10).chunk(hex("c403 cc"))
+                .u8(0x1C).u8(3).u16(3000).chunk(hex("cc09 8600dd"))
+                .toByteArray());
+        write(depacketizer.resolve("opus"), "packets-padding-gap-late", new FuzzBytes.Writer()
+                .u16(1).u32(0)
+                .u8(0x08).u16(960).chunk(hex("fc ff fe"))
+                .u8(0x08).u16(960).chunk(new byte[0])
+                .u8(0x0C).u8(3).u16(960).chunk(hex("78 0102"))
+                .u8(0x0E).u8(1).u16(960).chunk(hex("78 03"))
+                .u8(0x05).chunk(hex("78 04"))
+                .toByteArray());
+
         System.out.println("seeds written under " + root);
     }
 
