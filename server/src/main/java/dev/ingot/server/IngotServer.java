@@ -10,7 +10,12 @@ import dev.ingot.server.events.ServerEvents;
 import dev.ingot.server.http.Replies;
 import dev.ingot.server.input.InputRegistry;
 import dev.ingot.server.whip.WhipEndpoint;
+import dev.ingot.server.input.RegisteredInput;
 import dev.ingot.server.pipeline.InputMediaListener;
+import dev.ingot.server.queue.OutputQueue;
+import dev.ingot.server.sidechannel.SideChannels;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import dev.ingot.server.pipeline.InputMediaPipeline;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -36,6 +41,8 @@ public final class IngotServer implements AutoCloseable {
     private final Path sideChannelDir;
     private WebRtcTransport transport;
     private final List<InputMediaListener> mediaListeners = new CopyOnWriteArrayList<>();
+    private final SideChannels sideChannels;
+    private OutputQueue queue;
     private WebServer api;
     private WebServer whip;
     // ---- ops (dev.ingot.server.ops): dashboard, /metrics, /openapi.json, thumbnails, the route list ----
@@ -52,11 +59,18 @@ public final class IngotServer implements AutoCloseable {
         this.config = config;
         this.decoderSupport = decoderSupport;
         this.sideChannelDir = sideChannelDir;
+        this.sideChannels = new SideChannels(sideChannelDir);
     }
 
     public IngotServer start() {
-        StatusReport status = new StatusReport(config, registry, decoderSupport::join);
-        ControlApi controlApi = new ControlApi(config, registry, decoderSupport::join, pipeline, status, this::reset);
+        queue = new OutputQueue(config, registry, pipeline, events).start();
+        mediaListeners.add(queue);
+        mediaListeners.add(sideChannels);
+        registry.onUnregister(input -> sideChannels.close(input.id()));
+        StatusReport status = new StatusReport(config, registry, decoderSupport::join).withExtras(this::inputExtras);
+        ControlApi controlApi = new ControlApi(config, registry, decoderSupport::join, pipeline, status, this::reset)
+                .onRegistered(this::openSideChannel)
+                .onStarted(() -> queue.wake());
         // ---- ops ----
         var ops = new dev.ingot.server.ops.OpsRoutes(config, registry, status, latestFrames,
                 () -> new dev.ingot.server.ops.PrometheusMetrics.ProcessFigures(
@@ -82,8 +96,11 @@ public final class IngotServer implements AutoCloseable {
                 .start();
         if (config.whipServerEnabled()) {
             try {
-                transport = new WebRtcTransport(config, (input, negotiated, decoder) -> new InputMediaPipeline(input,
-                        negotiated, decoder, config.mixingSampleRate(), mediaListeners, pipeline));
+                transport = new WebRtcTransport(config, (input, negotiated, decoder) -> {
+                    queue.expectMedia(input.id(), negotiated.video().isPresent(), negotiated.audio().isPresent());
+                    return new InputMediaPipeline(input, negotiated, decoder, config.mixingSampleRate(), mediaListeners,
+                            queue.newTimeline(input));
+                });
             } catch (java.io.IOException e) {
                 throw new IllegalStateException("cannot open the WebRTC UDP transport: " + e.getMessage(), e);
             }
@@ -104,6 +121,41 @@ public final class IngotServer implements AutoCloseable {
         decoderSupport.thenAccept(s -> LOG.info("Vulkan Video H264 decoding: {} ({})",
                 s.vulkanH264() ? "available" : "unavailable", s.vulkanDetail()));
         return this;
+    }
+
+    private void openSideChannel(RegisteredInput input) {
+        try {
+            sideChannels.open(input).ifPresent(sc -> LOG.info("input={} side channel: {} {}", input.id(),
+                    sc.videoSocket() == null ? "" : sc.videoSocket(), sc.audioSocket() == null ? "" : sc.audioSocket()));
+        } catch (java.io.IOException e) {
+            throw new ApiException(422, ErrorCodes.INPUT_STREAM_INPUT_ERROR,
+                    "Failed to register input stream \"" + input.id() + "\": cannot open its side channel: " + e.getMessage());
+        }
+    }
+
+    /** Ingot's queue and side-channel figures for /stats. */
+    private Map<String, Object> inputExtras(String id) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        queue.inputStats(id).ifPresent(q -> m.put("queue", q.toJson()));
+        sideChannels.stats(id).ifPresent(s -> {
+            Map<String, Object> sc = new LinkedHashMap<>();
+            sc.put("video_readers", s.video().readers());
+            sc.put("video_sent", s.video().messagesSent());
+            sc.put("video_dropped", s.video().messagesDropped());
+            sc.put("audio_readers", s.audio().readers());
+            sc.put("audio_sent", s.audio().messagesSent());
+            sc.put("audio_dropped", s.audio().messagesDropped());
+            m.put("side_channel", sc);
+        });
+        return m;
+    }
+
+    public OutputQueue queue() {
+        return queue;
+    }
+
+    public SideChannels sideChannels() {
+        return sideChannels;
     }
 
     /** Listeners of every input's decoded media (queue, side channel, thumbnails). */
@@ -172,6 +224,10 @@ public final class IngotServer implements AutoCloseable {
         if (transport != null) {
             transport.close();
         }
+        if (queue != null) {
+            queue.close();
+        }
+        sideChannels.close();
         events.closeAll();
         if (whip != null) {
             whip.stop();

@@ -52,6 +52,7 @@ public final class TrackPipeline implements AutoCloseable {
     private final Condition changed = lock.newCondition();
     private final Thread thread;
     private volatile boolean closed;
+    private volatile boolean draining;
     private long firstTimestamp = Long.MIN_VALUE;
     private long lastExtendedTimestamp;
     private long trackStartNanos;
@@ -97,17 +98,19 @@ public final class TrackPipeline implements AutoCloseable {
 
     private void run() {
         List<EncodedFrame> frames = new ArrayList<>();
-        while (!closed) {
+        while (!closed || draining) {
             boolean keyframeNeeded;
+            boolean last = draining;
             lock.lock();
             try {
-                long now = clock.getAsLong();
+                // when the session ends, what is buffered still plays out: nothing received is thrown away
+                long now = last ? Long.MAX_VALUE / 4 : clock.getAsLong();
                 RtpMedia p;
                 while ((p = jitter.pop(now)) != null) {
                     depacketizer.push(p, frames::add);
                 }
-                keyframeNeeded = depacketizer.needsKeyframe();
-                if (frames.isEmpty() && !keyframeNeeded) {
+                keyframeNeeded = !last && depacketizer.needsKeyframe();
+                if (frames.isEmpty() && !keyframeNeeded && !last) {
                     long wait = Math.min(Math.max(jitter.nextDeadline(now) - now, 0), MAX_WAIT_NANOS);
                     if (wait > 0) {
                         changed.awaitNanos(wait);
@@ -115,7 +118,10 @@ public final class TrackPipeline implements AutoCloseable {
                     continue;
                 }
             } catch (InterruptedException e) {
-                return;
+                if (!draining) {
+                    return;
+                }
+                continue;
             } finally {
                 lock.unlock();
             }
@@ -126,6 +132,10 @@ public final class TrackPipeline implements AutoCloseable {
                 decodeOne(f);
             }
             frames.clear();
+            if (last) {
+                draining = false;
+                return;
+            }
             if (keyframeNeeded && !closed) {
                 // the depacketizer keeps asking until a keyframe arrives: don't spin, the PLI is rate-limited anyway
                 try {
@@ -221,10 +231,17 @@ public final class TrackPipeline implements AutoCloseable {
         }
     }
 
+    /** Ends the track: what the jitter buffer holds is decoded first (bounded wait), then the decoder closes. */
     @Override
     public void close() {
-        closed = true;
-        thread.interrupt();
+        lock.lock();
+        try {
+            draining = true;
+            closed = true;
+            changed.signal();
+        } finally {
+            lock.unlock();
+        }
         try {
             thread.join(2000);
         } catch (InterruptedException e) {

@@ -32,6 +32,19 @@ public final class ControlApi {
     private final PipelineClock pipeline;
     private final StatusReport status;
     private final Runnable reset;
+    private java.util.function.Consumer<RegisteredInput> registered = in -> { };
+    private Runnable started = () -> { };
+
+    /** Runs after an input is added (opens its side channel); an ApiException undoes the registration. */
+    public ControlApi onRegistered(java.util.function.Consumer<RegisteredInput> c) {
+        this.registered = c;
+        return this;
+    }
+
+    public ControlApi onStarted(Runnable r) {
+        this.started = r;
+        return this;
+    }
 
     public ControlApi(IngotConfig config, InputRegistry registry,
             java.util.function.Supplier<VideoDecoderSupport> decoderSupport,
@@ -112,6 +125,12 @@ public final class ControlApi {
         BearerToken token = spec.bearerToken().map(BearerToken::of).orElseGet(BearerToken::generate);
         RegisteredInput input = new RegisteredInput(id, spec, token, resolution.decoders(), System.nanoTime());
         registry.add(input);
+        try {
+            registered.accept(input);
+        } catch (RuntimeException e) {
+            registry.remove(id);
+            throw e;
+        }
         LOG.info("input={} registered (decoders {}, required={}, side_channel video={} audio={})", id,
                 resolution.decoders(), spec.required(), spec.sideChannel().video(), spec.sideChannel().audio());
         Map<String, Object> body = new LinkedHashMap<>();
@@ -149,6 +168,7 @@ public final class ControlApi {
         jsonBody(req, true);
         if (pipeline.start(System.nanoTime())) {
             LOG.info("pipeline started");
+            started.run();
         }
         Replies.json(res, 200, Map.of());
     }

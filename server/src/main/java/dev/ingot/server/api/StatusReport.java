@@ -16,6 +16,14 @@ public final class StatusReport {
     private final InputRegistry registry;
     private final java.util.function.Supplier<VideoDecoderSupport> decoderSupport;
 
+    private java.util.function.Function<String, Map<String, Object>> extras = id -> Map.of();
+
+    /** More per-input figures for /stats (queue, side channel), beside Smelter's. */
+    public StatusReport withExtras(java.util.function.Function<String, Map<String, Object>> extras) {
+        this.extras = extras;
+        return this;
+    }
+
     public StatusReport(IngotConfig config, InputRegistry registry,
             java.util.function.Supplier<VideoDecoderSupport> decoderSupport) {
         this.config = config;
@@ -76,6 +84,7 @@ public final class StatusReport {
             m.put("audio_rtp", in.audioStats().toJson(now));
             m.put("state", in.state().jsonName());
             m.putAll(in.liveStats());
+            m.putAll(extras.apply(in.id()));
             inputs.put(in.id(), m);
         }
         Map<String, Object> body = new LinkedHashMap<>();

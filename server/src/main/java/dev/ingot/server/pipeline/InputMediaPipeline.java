@@ -11,7 +11,7 @@ import dev.ingot.rtc.rtp.RtpPacket;
 import dev.ingot.rtc.sdp.NegotiatedSession;
 import dev.ingot.rtc.session.MediaKind;
 import dev.ingot.rtc.session.MediaSink;
-import dev.ingot.server.PipelineClock;
+import dev.ingot.server.queue.InputTimeline;
 import dev.ingot.server.input.RegisteredInput;
 import dev.ingot.server.net.SessionDriver;
 import dev.ingot.server.net.WebRtcTransport;
@@ -39,23 +39,22 @@ public final class InputMediaPipeline implements WebRtcTransport.SessionMedia, M
     private final String codec;
     private final Optional<VideoDecoderKind> decoder;
     private final List<InputMediaListener> listeners;
-    private final PipelineClock pipelineClock;
+    private final InputTimeline timeline;
     private final InputPipeline pipeline;
     private final RateMeter decodedFps = new RateMeter();
     private final RateMeter audioRate = new RateMeter();
     private volatile SessionDriver driver;
     private volatile long lastKeyframeSignal = Long.MIN_VALUE / 2;
     private volatile boolean keyframeSeen;
-    private long queueOffsetNanos = Long.MIN_VALUE;
     private volatile int width;
     private volatile int height;
 
     public InputMediaPipeline(RegisteredInput input, NegotiatedSession negotiated, Optional<VideoDecoderKind> decoder,
-            int mixingSampleRate, List<InputMediaListener> listeners, PipelineClock pipelineClock) {
+            int mixingSampleRate, List<InputMediaListener> listeners, InputTimeline timeline) {
         this.input = input;
         this.decoder = decoder;
         this.listeners = listeners;
-        this.pipelineClock = pipelineClock;
+        this.timeline = timeline;
         this.codec = negotiated.video().map(v -> v.codec().encodingName()).orElse("none");
         OptionalDouble buffer = input.spec().bufferSizeMs().map(OptionalDouble::of).orElse(OptionalDouble.empty());
         InputPipeline.Spec spec = new InputPipeline.Spec(input.id(),
@@ -127,19 +126,9 @@ public final class InputMediaPipeline implements WebRtcTransport.SessionMedia, M
         }
     }
 
-    /** Media PTS to queue PTS: fixed at the first decoded media (offset_ms, else the time since the start). */
-    private synchronized long queuePts(long mediaPtsNanos) {
-        if (queueOffsetNanos == Long.MIN_VALUE) {
-            long now = System.nanoTime();
-            if (input.spec().offsetMs().isPresent()) {
-                queueOffsetNanos = (long) (input.spec().offsetMs().get() * 1_000_000);
-            } else if (pipelineClock.started()) {
-                queueOffsetNanos = Math.max(0, now - pipelineClock.startNanos()) - mediaPtsNanos;
-            } else {
-                queueOffsetNanos = -mediaPtsNanos;
-            }
-        }
-        return mediaPtsNanos + queueOffsetNanos + (long) (input.spec().sideChannel().delayMs() * 1_000_000);
+    /** Media PTS to queue PTS: one timeline for both tracks, fixed at the input's first decoded media. */
+    private long queuePts(long mediaPtsNanos) {
+        return timeline.toQueuePts(mediaPtsNanos);
     }
 
     @Override

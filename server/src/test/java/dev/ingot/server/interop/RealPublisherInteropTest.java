@@ -37,6 +37,7 @@ class RealPublisherInteropTest {
         t = new TestServer(Map.of("INGOT_BIND_ADDRESS", "0.0.0.0",
                 "SMELTER_WEBRTC_1_TO_1_NAT_IPS", "127.0.0.1," + HOST_SIDE));
         t.server.addMediaListener(probe);
+        t.postJson("/api/start", "{}"); // queue PTS count from the start
         netnsUp = InteropTools.run("netns-up", List.of("bash", "interop/netns.sh", "up", NETNS),
                 Duration.ofSeconds(20)) == 0;
     }

@@ -86,7 +86,9 @@ class ImpairedNetworkDecodingTest {
                 public void onAudioBatch(String inputId, AudioBatch batch, long queuePtsNanos) {
                 }
             });
-            String token = t.register("impaired", "\"video\":{\"decoder_preferences\":[\"ffmpeg_h264\"]}");
+            // a lossy path: the publisher's operator gives the jitter buffer room for retransmissions (its floor)
+            String token = t.register("impaired", "\"video\":{\"decoder_preferences\":[\"ffmpeg_h264\"]},"
+                    + "\"buffer_size_ms\":500");
             Thread.ofVirtual().start(() -> {
                 try {
                     Thread.sleep(SECONDS * 1000L);
@@ -101,7 +103,9 @@ class ImpairedNetworkDecodingTest {
                 }
             });
             int rc = dev.ingot.server.interop.InteropAccess.run("impaired-ffmpeg", List.of("interop/ffmpeg-whip.sh",
-                    t.whip + "/whip/impaired", token, Integer.toString(SECONDS)), Duration.ofSeconds(90),
+                    // FFmpeg's WHIP muxer answers NACKs but not PLI: a frame lost beyond repair costs the rest of
+                    // its GOP, so the publisher sends a keyframe every 10 frames
+                    t.whip + "/whip/impaired", token, Integer.toString(SECONDS), "-g", "10"), Duration.ofSeconds(90),
                     Map.of("INGOT_FFMPEG_VIDEO_SOURCE", SOURCE));
             assertThat(rc).isZero();
             Thread.sleep(500);
