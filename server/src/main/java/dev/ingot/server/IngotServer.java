@@ -99,7 +99,8 @@ public final class IngotServer implements AutoCloseable {
             try {
                 transport = new WebRtcTransport(config, (input, negotiated, decoder) -> {
                     queue.expectMedia(input.id(), negotiated.video().isPresent(), negotiated.audio().isPresent());
-                    return new InputMediaPipeline(input, negotiated, decoder, config.mixingSampleRate(), mediaListeners,
+                    return new InputMediaPipeline(input, negotiated, decoder, config.mixingSampleRate(),
+                            config.inputBufferDurationMs(), mediaListeners,
                             queue.newTimeline(input));
                 });
             } catch (java.io.IOException e) {
