@@ -67,7 +67,8 @@ public final class IngotServer implements AutoCloseable {
         mediaListeners.add(queue);
         mediaListeners.add(sideChannels);
         registry.onUnregister(input -> sideChannels.close(input.id()));
-        StatusReport status = new StatusReport(config, registry, decoderSupport::join).withExtras(this::inputExtras);
+        StatusReport status = new StatusReport(config, registry,
+                () -> decoderSupport.getNow(VideoDecoderSupport.withoutVulkan("still probing FFmpeg for Vulkan Video"))).withExtras(this::inputExtras);
         ControlApi controlApi = new ControlApi(config, registry, decoderSupport::join, pipeline, status, this::reset)
                 .onRegistered(this::openSideChannel)
                 .onStarted(() -> queue.wake());
@@ -98,7 +99,8 @@ public final class IngotServer implements AutoCloseable {
             try {
                 transport = new WebRtcTransport(config, (input, negotiated, decoder) -> {
                     queue.expectMedia(input.id(), negotiated.video().isPresent(), negotiated.audio().isPresent());
-                    return new InputMediaPipeline(input, negotiated, decoder, config.mixingSampleRate(), mediaListeners,
+                    return new InputMediaPipeline(input, negotiated, decoder, config.mixingSampleRate(),
+                            config.inputBufferDurationMs(), mediaListeners,
                             queue.newTimeline(input));
                 });
             } catch (java.io.IOException e) {

@@ -28,8 +28,9 @@ public final class Main {
         }
         configureLogging(config.loggerLevel());
         Logger log = LoggerFactory.getLogger(Main.class);
-        var support = java.util.concurrent.CompletableFuture.supplyAsync(VulkanVideoProbe::probe,
-                r -> Thread.ofPlatform().name("vulkan-probe").daemon().start(r));
+        // Probing FFmpeg for Vulkan Video loads its natives (a second or more): it starts once the listeners are
+        // up, so the server answers at once; a register request that needs the answer waits for it.
+        var support = new java.util.concurrent.CompletableFuture<dev.ingot.media.decode.VideoDecoderSupport>();
         IngotServer server;
         try {
             server = new IngotServer(config, support, sideChannelDir).start();
@@ -38,6 +39,7 @@ public final class Main {
             System.exit(1);
             return;
         }
+        Thread.ofPlatform().name("vulkan-probe").daemon().start(() -> support.complete(VulkanVideoProbe.probe()));
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "ingot-shutdown"));
     }
 

@@ -55,9 +55,37 @@ public final class VulkanVideoProbe {
         return env == null || env.isBlank() ? null : env.strip();
     }
 
+    /** Whether the Vulkan loader library is where the dynamic linker would find it. */
+    static boolean vulkanLoaderInstalled() {
+        java.util.List<String> dirs = new java.util.ArrayList<>();
+        String ld = System.getenv("LD_LIBRARY_PATH");
+        if (ld != null) {
+            dirs.addAll(java.util.Arrays.asList(ld.split(":")));
+        }
+        dirs.addAll(java.util.List.of("/usr/lib/x86_64-linux-gnu", "/lib/x86_64-linux-gnu", "/usr/lib64", "/lib64",
+                "/usr/lib", "/lib", "/usr/local/lib", "/usr/lib/aarch64-linux-gnu"));
+        for (String d : dirs) {
+            if (!d.isEmpty() && java.nio.file.Files.exists(java.nio.file.Path.of(d, "libvulkan.so.1"))) {
+                return true;
+            }
+        }
+        try {
+            Process p = new ProcessBuilder("ldconfig", "-p").redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            return out.contains("libvulkan.so.1");
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
+
     static VideoDecoderSupport probeNow() {
         if (Boolean.getBoolean("ingot.vulkan.disable") || "0".equals(System.getenv("INGOT_VULKAN"))) {
             return VideoDecoderSupport.withoutVulkan("Vulkan probing disabled by configuration");
+        }
+        if (!vulkanLoaderInstalled()) {
+            // FFmpeg reaches Vulkan through the system's loader (libvulkan.so.1): without it there is nothing to
+            // probe, and loading FFmpeg just to find that out would slow start-up
+            return VideoDecoderSupport.withoutVulkan("no Vulkan loader (libvulkan.so.1) is installed");
         }
         try {
             AVCodec h264 = avcodec.avcodec_find_decoder(avcodec.AV_CODEC_ID_H264);

@@ -90,6 +90,30 @@ public final class JitterBuffer {
                     millis(MARGIN_MS), VIDEO_MAX_PACKETS);
         }
 
+        /** Where a target that started from the server-wide default may grow to. */
+        public static final double DEFAULT_CAP_MS = 320;
+
+        /**
+         * Video with a server-wide default floor ({@code SMELTER_INPUT_BUFFER_DURATION_MS}) when {@code buffer_size_ms}
+         * is absent: the target starts low, for a quick first picture, and may grow up to
+         * max(default + 80, 320) ms when the network asks for it (Smelter's absent-value range ends at 320 too).
+         * With {@code buffer_size_ms = v}: [v, v + 80], as {@link #video}.
+         */
+        public static Config video(OptionalDouble bufferSizeMs, double defaultFloorMs) {
+            if (bufferSizeMs.isPresent()) {
+                return video(bufferSizeMs);
+            }
+            double cap = Math.max(defaultFloorMs + ADAPTIVE_RANGE_MS, DEFAULT_CAP_MS);
+            return new Config(millis(defaultFloorMs), millis(cap), millis(SHRINK_MS_PER_SECOND), millis(MARGIN_MS),
+                    VIDEO_MAX_PACKETS);
+        }
+
+        /** Audio with a server-wide default floor, as {@link #video(OptionalDouble, double)}. */
+        public static Config audio(OptionalDouble bufferSizeMs, double defaultFloorMs) {
+            return audio(bufferSizeMs.isPresent() ? bufferSizeMs
+                    : OptionalDouble.of(Math.min(defaultFloorMs, MAX_AUDIO_FLOOR_MS)));
+        }
+
         /** The audio defaults for an input's optional {@code buffer_size_ms}. */
         public static Config audio(OptionalDouble bufferSizeMs) {
             double floor = Math.min(floorMs(bufferSizeMs), MAX_AUDIO_FLOOR_MS);

@@ -19,7 +19,8 @@ import java.util.function.LongSupplier;
 public final class InputPipeline implements AutoCloseable {
     /** What to decode. {@code videoEncoding} null for no video; {@code audio} false for no audio. */
     public record Spec(String inputId, String videoEncoding, String videoFmtp, int videoClockRate,
-            VideoDecoderKind videoDecoder, boolean audio, int mixingSampleRate, OptionalDouble bufferSizeMs) {
+            VideoDecoderKind videoDecoder, boolean audio, int mixingSampleRate, OptionalDouble bufferSizeMs,
+            double defaultBufferMs) {
     }
 
     private final TrackPipeline video;
@@ -33,7 +34,8 @@ public final class InputPipeline implements AutoCloseable {
         if (spec.videoEncoding() != null) {
             VideoDecoder decoder = VideoDecoder.open(spec.videoDecoder());
             video = new TrackPipeline(spec.inputId() + "-video",
-                    new JitterBuffer(JitterBuffer.Config.video(spec.bufferSizeMs()), spec.videoClockRate()),
+                    new JitterBuffer(JitterBuffer.Config.video(spec.bufferSizeMs(), spec.defaultBufferMs()),
+                            spec.videoClockRate()),
                     Depacketizer.forEncoding(spec.videoEncoding(), spec.videoFmtp()),
                     new VideoFrames(decoder, sink), videoSignals, timeline, spec.videoClockRate(), clock);
         } else {
@@ -41,7 +43,7 @@ public final class InputPipeline implements AutoCloseable {
         }
         if (spec.audio()) {
             audio = new TrackPipeline(spec.inputId() + "-audio",
-                    new JitterBuffer(JitterBuffer.Config.audio(spec.bufferSizeMs()), 48_000),
+                    new JitterBuffer(JitterBuffer.Config.audio(spec.bufferSizeMs(), spec.defaultBufferMs()), 48_000),
                     Depacketizer.forEncoding("opus", ""), new AudioBatches(spec.mixingSampleRate()),
                     NO_SIGNALS, timeline, 48_000, clock);
         } else {

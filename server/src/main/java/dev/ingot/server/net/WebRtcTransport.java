@@ -54,8 +54,8 @@ public final class WebRtcTransport implements WhipTransport, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(WebRtcTransport.class);
     private final IngotConfig config;
     private final SecureRandom rng = new SecureRandom();
-    private final DtlsCertificate certificate;
-    private final Fingerprint fingerprint;
+    /** Made on a background thread at start (Bouncy Castle's first use takes a moment); offers wait for it. */
+    private final java.util.concurrent.CompletableFuture<DtlsCertificate> certificate;
     private final UdpPorts ports;
     private final UdpMux mux;
     private final HostAddresses hosts;
@@ -134,8 +134,9 @@ public final class WebRtcTransport implements WhipTransport, AutoCloseable {
     public WebRtcTransport(IngotConfig config, MediaSinkFactory sinks) throws IOException {
         this.config = config;
         this.sinks = sinks;
-        this.certificate = DtlsCertificate.generate(rng, System.currentTimeMillis() - 86_400_000L);
-        this.fingerprint = new Fingerprint("sha-256", DtlsCertificate.fingerprint("sha-256", certificate.derEncoded()));
+        this.certificate = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> DtlsCertificate.generate(rng, System.currentTimeMillis() - 86_400_000L),
+                r -> Thread.ofPlatform().daemon().name("dtls-certificate").start(r));
         this.hosts = new HostAddresses(config.natIps());
         String udpHost = "0.0.0.0";
         this.ports = new UdpPorts(udpHost, config.udpPortRange());
@@ -233,7 +234,7 @@ public final class WebRtcTransport implements WhipTransport, AutoCloseable {
         List<ExpectedFingerprint> expected = negotiated.remoteFingerprints().stream()
                 .map(f -> new ExpectedFingerprint(f.hashFunction(), f.digest())).toList();
         LiveSession[] holder = new LiveSession[1];
-        SessionDriver driver = new SessionDriver(input.id(), session, endpoint, ownsEndpoint, certificate, expected, rng,
+        SessionDriver driver = new SessionDriver(input.id(), session, endpoint, ownsEndpoint, certificate.join(), expected, rng,
                 new SessionDriver.Listener() {
                     @Override
                     public void onIceConnected(SessionDriver d, InetSocketAddress r) {
@@ -328,6 +329,7 @@ public final class WebRtcTransport implements WhipTransport, AutoCloseable {
         live.remotePwd = newRemotePwd;
         live.etag = newId(8);
         LocalTransport local = localTransport(fresh, live.driver.endpoint().port(), null);
+
         return new PatchResult.Restarted(live.negotiated.iceRestartAnswer(local), live.etag);
     }
 
@@ -349,6 +351,8 @@ public final class WebRtcTransport implements WhipTransport, AutoCloseable {
             candidates.add(IceCandidate.host(Integer.toString(i + 1), "udp", priority, address, port));
             i++;
         }
+        DtlsCertificate cert = certificate.join();
+        Fingerprint fingerprint = new Fingerprint("sha-256", DtlsCertificate.fingerprint("sha-256", cert.derEncoded()));
         return LocalTransport.iceLite(ice.ufrag(), ice.pwd(), fingerprint, candidates);
     }
 

@@ -50,7 +50,7 @@ public final class InputMediaPipeline implements WebRtcTransport.SessionMedia, M
     private volatile int height;
 
     public InputMediaPipeline(RegisteredInput input, NegotiatedSession negotiated, Optional<VideoDecoderKind> decoder,
-            int mixingSampleRate, List<InputMediaListener> listeners, InputTimeline timeline) {
+            int mixingSampleRate, int defaultBufferMs, List<InputMediaListener> listeners, InputTimeline timeline) {
         this.input = input;
         this.decoder = decoder;
         this.listeners = listeners;
@@ -61,7 +61,7 @@ public final class InputMediaPipeline implements WebRtcTransport.SessionMedia, M
                 negotiated.video().map(v -> v.codec().encodingName()).orElse(null),
                 negotiated.video().map(v -> v.fmtp().parameters()).orElse(""),
                 negotiated.video().map(v -> v.clockRate()).orElse(90_000),
-                decoder.orElse(null), negotiated.audio().isPresent(), mixingSampleRate, buffer);
+                decoder.orElse(null), negotiated.audio().isPresent(), mixingSampleRate, buffer, defaultBufferMs);
         this.pipeline = new InputPipeline(spec, this, this, System::nanoTime);
         input.liveStats(this::stats);
     }

@@ -263,14 +263,14 @@ class ControlApiTest {
                         webSocket.request(1);
                         return null;
                     }
-                }).get(5, TimeUnit.SECONDS);
+                }).get(30, TimeUnit.SECONDS);
         for (int i = 0; i < 50 && t.server.events().clientCount() == 0; i++) {
             Thread.sleep(20);
         }
         t.server.events().emit(dev.ingot.server.events.ServerEvents.Type.VIDEO_INPUT_DELIVERED, "ws-input");
-        JsonNode event = JsonCodec.parseBody(got.get(5, TimeUnit.SECONDS).getBytes());
+        JsonNode event = JsonCodec.parseBody(got.get(30, TimeUnit.SECONDS).getBytes());
         assertThat(event.get("type").asText()).isEqualTo("VIDEO_INPUT_DELIVERED");
         assertThat(event.get("input_id").asText()).isEqualTo("ws-input");
-        ws.sendClose(WebSocket.NORMAL_CLOSURE, "bye").get(5, TimeUnit.SECONDS);
+        ws.sendClose(WebSocket.NORMAL_CLOSURE, "bye").get(30, TimeUnit.SECONDS);
     }
 }

@@ -97,8 +97,8 @@ class OpenApiDocumentTest {
         for (Operation op : documented()) {
             if (op.path().equals("/ws")) {
                 WebSocket ws = t.http.newWebSocketBuilder().buildAsync(URI.create(t.api.replace("http:", "ws:") + "/ws"),
-                        new WebSocket.Listener() { }).get(10, TimeUnit.SECONDS);
-                ws.sendClose(WebSocket.NORMAL_CLOSURE, "").get(10, TimeUnit.SECONDS);
+                        new WebSocket.Listener() { }).get(30, TimeUnit.SECONDS);
+                ws.sendClose(WebSocket.NORMAL_CLOSURE, "").get(30, TimeUnit.SECONDS);
                 continue;
             }
             String path = op.path().replace("{input_id}", "openapi-probe").replace("{session_id}", "no-such-session")
