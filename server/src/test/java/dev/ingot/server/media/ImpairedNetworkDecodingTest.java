@@ -88,7 +88,7 @@ class ImpairedNetworkDecodingTest {
             });
             // a lossy path: the publisher's operator gives the jitter buffer room for retransmissions (its floor)
             String token = t.register("impaired", "\"video\":{\"decoder_preferences\":[\"ffmpeg_h264\"]},"
-                    + "\"buffer_size_ms\":500");
+                    + "\"buffer_size_ms\":800");
             Thread.ofVirtual().start(() -> {
                 try {
                     Thread.sleep(SECONDS * 1000L);
