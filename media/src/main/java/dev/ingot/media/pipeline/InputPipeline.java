@@ -37,7 +37,8 @@ public final class InputPipeline implements AutoCloseable {
                     new JitterBuffer(JitterBuffer.Config.video(spec.bufferSizeMs(), spec.defaultBufferMs()),
                             spec.videoClockRate()),
                     Depacketizer.forEncoding(spec.videoEncoding(), spec.videoFmtp()),
-                    new VideoFrames(decoder, sink), videoSignals, timeline, spec.videoClockRate(), clock);
+                    new VideoFrames(decoder, sink), videoSignals, timeline, spec.videoClockRate(), clock)
+                    .timelineTrack(MediaTimeline.VIDEO);
         } else {
             video = null;
         }
@@ -45,7 +46,7 @@ public final class InputPipeline implements AutoCloseable {
             audio = new TrackPipeline(spec.inputId() + "-audio",
                     new JitterBuffer(JitterBuffer.Config.audio(spec.bufferSizeMs(), spec.defaultBufferMs()), 48_000),
                     Depacketizer.forEncoding("opus", ""), new AudioBatches(spec.mixingSampleRate()),
-                    NO_SIGNALS, timeline, 48_000, clock);
+                    NO_SIGNALS, timeline, 48_000, clock).timelineTrack(MediaTimeline.AUDIO);
         } else {
             audio = null;
         }
@@ -71,6 +72,11 @@ public final class InputPipeline implements AutoCloseable {
         if (audio != null) {
             audio.push(p);
         }
+    }
+
+    /** A sender report for a track (RTCP SR): lines audio and video up by the sender's clock. */
+    public void senderReport(boolean video, long ntpTimestamp, long rtpTimestamp) {
+        timeline.senderReport(video ? MediaTimeline.VIDEO : MediaTimeline.AUDIO, ntpTimestamp, rtpTimestamp);
     }
 
     public TrackPipeline video() {

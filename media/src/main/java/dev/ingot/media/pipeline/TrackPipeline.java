@@ -59,6 +59,9 @@ public final class TrackPipeline implements AutoCloseable {
     private volatile long framesOut;
     private volatile long framesFailed;
     private volatile long keyframesSeen;
+    private int timelineTrack = -1;
+    private long appliedCorrectionNanos;
+    private static final long SLEW_NANOS_PER_FRAME = 1_000_000L;
 
     public TrackPipeline(String name, JitterBuffer jitter, Depacketizer depacketizer, FrameDecoder decoder,
             Signals signals, MediaTimeline timeline, int clockRate, LongSupplier clock) {
@@ -168,6 +171,12 @@ public final class TrackPipeline implements AutoCloseable {
         }
     }
 
+    /** Which track of the shared timeline this is ({@link MediaTimeline#AUDIO} or VIDEO); -1 for none. */
+    public TrackPipeline timelineTrack(int track) {
+        this.timelineTrack = track;
+        return this;
+    }
+
     /** Media-timeline PTS: the track's RTP clock, unwrapped, anchored on the input's shared timeline. */
     private long ptsOf(EncodedFrame f) {
         long ts = f.rtpTimestamp();
@@ -175,11 +184,20 @@ public final class TrackPipeline implements AutoCloseable {
             firstTimestamp = ts;
             lastExtendedTimestamp = ts;
             trackStartNanos = timeline.anchor(f.firstArrivalNanos());
+            if (timelineTrack >= 0) {
+                timeline.trackStarted(timelineTrack, ts, clockRate, trackStartNanos);
+            }
         }
         long delta = (int) (ts - lastExtendedTimestamp);
         lastExtendedTimestamp += delta;
         long elapsed = Math.multiplyExact(lastExtendedTimestamp - firstTimestamp, 1_000_000_000L) / clockRate;
-        return trackStartNanos + elapsed;
+        if (timelineTrack == MediaTimeline.VIDEO) {
+            // A/V sync by sender reports, slewed in so PTS keep rising
+            long wanted = timeline.videoCorrectionNanos();
+            long step = Math.max(-SLEW_NANOS_PER_FRAME, Math.min(SLEW_NANOS_PER_FRAME, wanted - appliedCorrectionNanos));
+            appliedCorrectionNanos += step;
+        }
+        return trackStartNanos + elapsed + appliedCorrectionNanos;
     }
 
     public long framesOut() {

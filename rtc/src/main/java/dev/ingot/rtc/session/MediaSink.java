@@ -11,4 +11,11 @@ import dev.ingot.rtc.rtp.RtpPacket;
 @FunctionalInterface
 public interface MediaSink {
     void onRtp(MediaKind kind, RtpPacket packet, boolean retransmitted, long nowNanos);
+
+    /**
+     * An RTCP sender report for a track: the sender's wall clock (64-bit NTP) at RTP time {@code rtpTimestamp}
+     * (RFC 3550 §6.4.1). The media layer lines audio and video up with it.
+     */
+    default void onSenderReport(MediaKind kind, long ntpTimestamp, long rtpTimestamp, long nowNanos) {
+    }
 }

@@ -275,7 +275,14 @@ public final class PublisherSession {
         counters.rtcpPackets++;
         for (RtcpPacket p : packets) {
             switch (p) {
-                case SenderReport sr -> feedback.onSenderReport(sr, nowNanos);
+                case SenderReport sr -> {
+                    feedback.onSenderReport(sr, nowNanos);
+                    for (MediaKind kind : MediaKind.values()) {
+                        if (sr.ssrc() == primarySsrc[kind.ordinal()]) {
+                            sink.onSenderReport(kind, sr.ntpTimestamp(), sr.rtpTimestamp(), nowNanos);
+                        }
+                    }
+                }
                 case Bye bye -> {
                     for (long ssrc : bye.ssrcs()) {
                         if (ssrc == primarySsrc[0] || ssrc == primarySsrc[1]) {

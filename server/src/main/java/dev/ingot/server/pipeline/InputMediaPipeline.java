@@ -96,6 +96,11 @@ public final class InputMediaPipeline implements WebRtcTransport.SessionMedia, M
         }
     }
 
+    @Override
+    public void onSenderReport(MediaKind kind, long ntpTimestamp, long rtpTimestamp, long nowNanos) {
+        pipeline.senderReport(kind == MediaKind.VIDEO, ntpTimestamp, rtpTimestamp);
+    }
+
     // --- track threads: signals and decoded media -------------------------------------------------------
 
     @Override
