@@ -70,10 +70,15 @@ class ImpairedNetworkDecodingTest {
                             }
                             firstPts[0] = frame.ptsNanos() - best * 1_000_000_000L / FPS;
                         }
+                        // PTS may move a little against the source (A/V sync by sender reports slews video by up
+                        // to 1 ms a frame), so a frame is compared with the source frames around its index: a
+                        // corrupted picture matches none of them
                         int index = (int) Math.round((frame.ptsNanos() - firstPts[0]) * FPS / 1e9);
                         double psnr = -1;
-                        if (index >= 0 && (index + 1) * frameBytes <= ref.length && rgba.length == frameBytes) {
-                            psnr = psnr(rgba, ref, index * frameBytes);
+                        for (int k = Math.max(0, index - 3); k <= index + 3; k++) {
+                            if ((k + 1) * frameBytes <= ref.length && rgba.length == frameBytes) {
+                                psnr = Math.max(psnr, psnr(rgba, ref, k * frameBytes));
+                            }
                         }
                         decoded.add(new long[] {index, Math.round(psnr * 100)});
                         seen.put(inputId, true);
