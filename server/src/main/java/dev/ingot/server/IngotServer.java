@@ -68,7 +68,8 @@ public final class IngotServer implements AutoCloseable {
         mediaListeners.add(sideChannels);
         registry.onUnregister(input -> sideChannels.close(input.id()));
         StatusReport status = new StatusReport(config, registry,
-                () -> decoderSupport.getNow(VideoDecoderSupport.withoutVulkan("still probing FFmpeg for Vulkan Video"))).withExtras(this::inputExtras);
+                () -> decoderSupport.getNow(VideoDecoderSupport.withoutVulkan("still probing FFmpeg for Vulkan Video"))).withExtras(this::inputExtras)
+                .withBoundWhipPort(() -> whip == null ? -1 : whip.port());
         ControlApi controlApi = new ControlApi(config, registry, decoderSupport::join, pipeline, status, this::reset)
                 .onRegistered(this::openSideChannel)
                 .onStarted(() -> queue.wake());

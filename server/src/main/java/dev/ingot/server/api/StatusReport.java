@@ -18,6 +18,14 @@ public final class StatusReport {
 
     private java.util.function.Function<String, Map<String, Object>> extras = id -> Map.of();
 
+    private java.util.function.IntSupplier boundWhipPort = () -> -1;
+
+    /** The port the WHIP listener really bound (differs from the configured one when that is 0). */
+    public StatusReport withBoundWhipPort(java.util.function.IntSupplier port) {
+        this.boundWhipPort = port;
+        return this;
+    }
+
     /** More per-input figures for /stats (queue, side channel), beside Smelter's. */
     public StatusReport withExtras(java.util.function.Function<String, Map<String, Object>> extras) {
         this.extras = extras;
@@ -48,7 +56,8 @@ public final class StatusReport {
         cfg.put("download_root", System.getProperty("java.io.tmpdir"));
         cfg.put("web_renderer_enable", false);
         cfg.put("web_renderer_enable_gpu", false);
-        cfg.put("whip_whep_server_port", config.whipPort());
+        int bound = boundWhipPort.getAsInt();
+        cfg.put("whip_whep_server_port", bound > 0 ? bound : config.whipPort());
         cfg.put("whip_whep_enable", config.whipServerEnabled());
         cfg.put("webrtc_stun_servers", config.stunServers());
         cfg.put("rendering_mode", "cpu_optimized");

@@ -182,6 +182,7 @@ class ControlApiTest {
             assertThat(cfg.has(f)).as(f).isTrue();
         }
         assertThat(cfg.get("output_framerate").isNumber()).isTrue();
+        assertThat(cfg.get("whip_whep_server_port").asInt()).as("the bound port").isEqualTo(t.server.whipPort());
         assertThat(s.get("outputs").isArray()).isTrue();
         JsonNode mine = null;
         for (JsonNode in : s.get("inputs")) {
