@@ -39,7 +39,15 @@ public final class Main {
             System.exit(1);
             return;
         }
-        Thread.ofPlatform().name("vulkan-probe").daemon().start(() -> support.complete(VulkanVideoProbe.probe()));
+        Thread.ofPlatform().name("vulkan-probe").daemon().start(() -> {
+            support.complete(VulkanVideoProbe.probe());
+            // load FFmpeg's natives now rather than on the first publisher's POST
+            try (var warm = dev.ingot.media.decode.VideoDecoder.open(dev.ingot.media.decode.VideoDecoderKind.FFMPEG_H264)) {
+                log.debug("FFmpeg ready: {}", warm.decoderName());
+            } catch (RuntimeException e) {
+                log.warn("FFmpeg could not be loaded: {}", e.toString());
+            }
+        });
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "ingot-shutdown"));
     }
 

@@ -56,6 +56,7 @@ public final class WebRtcTransport implements WhipTransport, AutoCloseable {
     private final SecureRandom rng = new SecureRandom();
     /** Made on a background thread at start (Bouncy Castle's first use takes a moment); offers wait for it. */
     private final java.util.concurrent.CompletableFuture<DtlsCertificate> certificate;
+    private final java.util.concurrent.CompletableFuture<Fingerprint> fingerprint;
     private final UdpPorts ports;
     private final UdpMux mux;
     private final HostAddresses hosts;
@@ -137,6 +138,8 @@ public final class WebRtcTransport implements WhipTransport, AutoCloseable {
         this.certificate = java.util.concurrent.CompletableFuture.supplyAsync(
                 () -> DtlsCertificate.generate(rng, System.currentTimeMillis() - 86_400_000L),
                 r -> Thread.ofPlatform().daemon().name("dtls-certificate").start(r));
+        this.fingerprint = certificate.thenApply(c -> new Fingerprint("sha-256",
+                DtlsCertificate.fingerprint("sha-256", c.derEncoded())));
         this.hosts = new HostAddresses(config.natIps());
         String udpHost = "0.0.0.0";
         this.ports = new UdpPorts(udpHost, config.udpPortRange());
@@ -351,9 +354,7 @@ public final class WebRtcTransport implements WhipTransport, AutoCloseable {
             candidates.add(IceCandidate.host(Integer.toString(i + 1), "udp", priority, address, port));
             i++;
         }
-        DtlsCertificate cert = certificate.join();
-        Fingerprint fingerprint = new Fingerprint("sha-256", DtlsCertificate.fingerprint("sha-256", cert.derEncoded()));
-        return LocalTransport.iceLite(ice.ufrag(), ice.pwd(), fingerprint, candidates);
+        return LocalTransport.iceLite(ice.ufrag(), ice.pwd(), fingerprint.join(), candidates);
     }
 
     /** The local address the publisher's HTTP request reached is not known here; the remote's family is. */
