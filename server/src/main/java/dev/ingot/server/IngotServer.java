@@ -23,7 +23,6 @@ import dev.ingot.server.net.WebRtcTransport;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.websocket.WsRouting;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.slf4j.Logger;
@@ -238,11 +237,6 @@ public final class IngotServer implements AutoCloseable {
         }
         if (api != null) {
             api.stop();
-        }
-        try (var files = Files.list(sideChannelDir)) {
-            files.filter(p -> p.getFileName().toString().endsWith(".sock")).forEach(p -> p.toFile().delete());
-        } catch (java.io.IOException e) {
-            LOG.debug("side channel dir cleanup: {}", e.toString());
         }
         LOG.info("Ingot stopped");
     }

@@ -80,9 +80,4 @@ public final class MediaTimeline {
         long correction = wanted - v.anchorNanos;
         return Math.abs(correction) > MAX_CORRECTION_NANOS ? 0 : correction;
     }
-
-    /** The local time of media PTS 0, or Long.MIN_VALUE before the first frame. */
-    public synchronized long originNanos() {
-        return originNanos;
-    }
 }

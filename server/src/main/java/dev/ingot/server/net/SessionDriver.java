@@ -55,8 +55,6 @@ public final class SessionDriver implements DatagramHandler {
     private volatile DTLSTransport dtls;
     private volatile boolean dtlsStarted;
     private volatile boolean closed;
-    private volatile long dtlsHandshakeNanos = -1;
-    private final long createdNanos;
     private Thread timer;
     private Thread dtlsThread;
     private Consumer<InetSocketAddress> addressValidated = a -> { };
@@ -71,7 +69,6 @@ public final class SessionDriver implements DatagramHandler {
         this.fingerprints = List.copyOf(fingerprints);
         this.rng = rng;
         this.listener = listener;
-        this.createdNanos = System.nanoTime();
         this.dtlsTransport = new QueueDatagramTransport(data -> endpoint.send(data, session.remoteAddress()));
     }
 
@@ -164,7 +161,7 @@ public final class SessionDriver implements DatagramHandler {
             return;
         }
         dtls = result.transport();
-        dtlsHandshakeNanos = System.nanoTime() - start;
+        long dtlsHandshakeNanos = System.nanoTime() - start;
         LOG.info("input={} DTLS done as {} in {} ms, SRTP profile 0x{}", inputId, role,
                 dtlsHandshakeNanos / 1_000_000, Integer.toHexString(result.srtpProtectionProfileId()));
         withSession(s -> {
@@ -254,14 +251,6 @@ public final class SessionDriver implements DatagramHandler {
 
     public boolean isClosed() {
         return closed;
-    }
-
-    public long createdNanos() {
-        return createdNanos;
-    }
-
-    public long dtlsHandshakeNanos() {
-        return dtlsHandshakeNanos;
     }
 
     /** Snapshot of the session's counters, taken under the lock. */

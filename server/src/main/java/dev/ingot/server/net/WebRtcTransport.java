@@ -40,7 +40,6 @@ import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import org.slf4j.Logger;
@@ -423,12 +422,5 @@ public final class WebRtcTransport implements WhipTransport, AutoCloseable {
         if (mux != null) {
             mux.endpoint().close();
         }
-    }
-
-    static Set<MediaKind> kinds(NegotiatedSession n) {
-        Set<MediaKind> k = EnumSet.noneOf(MediaKind.class);
-        n.video().ifPresent(v -> k.add(MediaKind.VIDEO));
-        n.audio().ifPresent(a -> k.add(MediaKind.AUDIO));
-        return k;
     }
 }
