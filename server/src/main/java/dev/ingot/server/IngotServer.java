@@ -58,7 +58,7 @@ public final class IngotServer implements AutoCloseable {
         this.config = config;
         this.decoderSupport = decoderSupport;
         this.sideChannelDir = sideChannelDir;
-        this.sideChannels = new SideChannels(sideChannelDir);
+        this.sideChannels = new SideChannels(sideChannelDir, pipeline::started);
     }
 
     public IngotServer start() {
@@ -71,7 +71,8 @@ public final class IngotServer implements AutoCloseable {
                 .withBoundWhipPort(() -> whip == null ? -1 : whip.port());
         ControlApi controlApi = new ControlApi(config, registry, decoderSupport::join, pipeline, status, this::reset)
                 .onRegistered(this::openSideChannel)
-                .onStarted(() -> queue.wake());
+                .onStarted(() -> queue.wake())
+                .onSchedule(queue::schedule);
         // ---- ops ----
         var ops = new dev.ingot.server.ops.OpsRoutes(config, registry, status, latestFrames,
                 () -> new dev.ingot.server.ops.PrometheusMetrics.ProcessFigures(
@@ -183,8 +184,9 @@ public final class IngotServer implements AutoCloseable {
 
     /** Smelter's reset: every input gone, sessions closed, side-channel files removed, queue stopped. */
     public void reset() {
-        registry.clear();
         pipeline.reset();
+        queue.discardScheduled(); // after the clock stopped: nothing pending survives into the next start
+        registry.clear();
         LOG.info("pipeline reset");
     }
 

@@ -26,17 +26,4 @@ public final class PipelineClock {
     public void reset() {
         startNanos.set(NOT_STARTED);
     }
-
-    /**
-     * Milliseconds from now until {@code scheduleMs} after the start; 0 when that moment has passed or the
-     * pipeline has not started (then the request applies at once).
-     */
-    public long millisUntil(double scheduleMs) {
-        long start = startNanos.get();
-        if (start == NOT_STARTED) {
-            return 0;
-        }
-        long due = start + (long) (scheduleMs * 1_000_000);
-        return Math.max(0, (due - System.nanoTime()) / 1_000_000);
-    }
 }

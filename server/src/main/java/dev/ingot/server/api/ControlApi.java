@@ -32,6 +32,19 @@ public final class ControlApi {
     private final PipelineClock pipeline;
     private final StatusReport status;
     private final Runnable reset;
+    private Scheduler scheduler = (ptsNanos, what, action) -> {
+        throw new IllegalStateException("no queue to schedule on");
+    };
+
+    /** Runs an action in queue time (the output queue); false when that time has passed and it was dropped. */
+    public interface Scheduler {
+        boolean schedule(long ptsNanos, String what, Runnable action);
+    }
+
+    public ControlApi onSchedule(Scheduler s) {
+        this.scheduler = s;
+        return this;
+    }
     private java.util.function.Consumer<RegisteredInput> registered = in -> { };
     private Runnable started = () -> { };
 
@@ -142,39 +155,43 @@ public final class ControlApi {
     private void unregister(ServerRequest req, ServerResponse res) {
         String id = req.path().pathParameters().get("id");
         Optional<Double> at = RegisterRequestParser.parseUnregister(jsonBody(req, true));
-        if (registry.get(id).isEmpty()) {
-            throw new ApiException(404, ErrorCodes.INPUT_STREAM_NOT_FOUND, "Input stream \"" + id + "\" does not exist.");
-        }
-        long delayMs = at.map(ms -> pipeline.millisUntil(ms)).orElse(0L);
-        if (delayMs > 0) {
-            LOG.info("input={} unregister scheduled in {} ms", id, delayMs);
-            Thread.ofVirtual().name("unregister-" + id).start(() -> {
-                try {
-                    Thread.sleep(delayMs);
-                    registry.remove(id);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                } catch (ApiException e) {
-                    LOG.info("input={} scheduled unregister: already gone", id);
-                }
-            });
+        if (at.isPresent()) {
+            // Smelter answers 200 at once, also for an id it does not know; the request runs in queue time
+            long ptsNanos = Math.round(at.get() * 1_000_000);
+            if (scheduler.schedule(ptsNanos, "input=" + id + " unregister", () -> unregisterScheduled(id))) {
+                LOG.info("input={} unregister scheduled at {} ms (queue time)", id, at.get());
+            }
         } else {
             registry.remove(id);
         }
         Replies.json(res, 200, Map.of());
     }
 
+    private void unregisterScheduled(String id) {
+        if (registry.get(id).isEmpty()) {
+            LOG.warn("input={} scheduled unregister: no such input (Input stream \"{}\" does not exist.)", id, id);
+            return;
+        }
+        try {
+            registry.remove(id);
+        } catch (ApiException e) {
+            LOG.warn("input={} scheduled unregister: {}", id, e.getMessage());
+        }
+    }
+
+    /** Smelter's {@code /api/start} takes no body: whatever comes is ignored (no 415, no 422). */
     private void start(ServerRequest req, ServerResponse res) {
-        jsonBody(req, true);
         if (pipeline.start(System.nanoTime())) {
             LOG.info("pipeline started");
             started.run();
+        } else {
+            LOG.warn("pipeline already started");
         }
         Replies.json(res, 200, Map.of());
     }
 
+    /** Smelter's {@code /api/reset} takes no body either. */
     private void reset(ServerRequest req, ServerResponse res) {
-        jsonBody(req, true);
         reset.run();
         Replies.json(res, 200, Map.of());
     }

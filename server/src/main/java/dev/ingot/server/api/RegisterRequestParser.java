@@ -24,8 +24,15 @@ public final class RegisterRequestParser {
     /** Smelter input types Ingot knows of but does not implement. */
     private static final Set<String> OTHER_SMELTER_TYPES = Set.of("rtp_stream", "mp4", "hls", "whep_client",
             "decklink", "v4l2", "rtmp_server");
-    private static final Set<String> TOP_FIELDS = Set.of("type", "video", "audio", "bearer_token", "required",
-            "buffer_size_ms", "side_channel", "offset_ms", "endpoint_override", "input_id_prefix");
+    /** Smelter's {@code WhipInput} fields, plus Ingot's extension {@code offset_ms}. */
+    private static final Set<String> TOP_FIELDS = Set.of("type", "video", "bearer_token", "required",
+            "buffer_size_ms", "side_channel", "offset_ms");
+    /**
+     * The largest {@code offset_ms}. A live stream that arrives before its offset is held back until then, so the
+     * queue buffers up to that much decoded media of it (its window grows with the offset): 10 s of 1080p30 is
+     * 300 pictures, about 1 GB.
+     */
+    public static final double MAX_OFFSET_MS = 10_000;
     private static final Pattern TOKEN = Pattern.compile("[\\x21-\\x7e]{1,256}");
 
     private RegisterRequestParser() {
@@ -60,38 +67,20 @@ public final class RegisterRequestParser {
         JsonNode video = body.get("video");
         if (video != null && !video.isNull()) {
             requireObject(video, "video");
-            rejectUnknown(video, Set.of("decoder_preferences", "decoder"), "video.");
+            rejectUnknown(video, Set.of("decoder_preferences"), "video.");
             JsonNode list = video.get("decoder_preferences");
-            JsonNode single = video.get("decoder");
             if (list != null && !list.isNull()) {
                 if (!list.isArray()) {
                     throw schema("field `video.decoder_preferences` must be an array of strings");
                 }
-                prefs = new ArrayList<>();
+                List<DecoderPreference> given = new ArrayList<>();
                 for (JsonNode e : list) {
-                    prefs.add(preference(e, "video.decoder_preferences"));
+                    given.add(preference(e, "video.decoder_preferences"));
                 }
-                if (prefs.isEmpty()) {
-                    throw ApiException.malformed(400, "`video.decoder_preferences` must not be empty");
+                if (!given.isEmpty()) { // an empty list means ["any"], as in Smelter's whip_into.rs
+                    prefs = given;
                 }
-            } else if (single != null && !single.isNull()) {
-                DecoderPreference p = preference(single, "video.decoder");
-                if (p == DecoderPreference.ANY) {
-                    throw schema("unknown variant `any` for `video.decoder`, expected one of ffmpeg_h264, ffmpeg_vp8, ffmpeg_vp9, vulkan_h264");
-                }
-                prefs = List.of(p);
             }
-        }
-        boolean fec = false;
-        JsonNode audio = body.get("audio");
-        if (audio != null && !audio.isNull()) {
-            requireObject(audio, "audio");
-            rejectUnknown(audio, Set.of("decoder", "forward_error_correction"), "audio.");
-            JsonNode decoder = audio.get("decoder");
-            if (decoder == null || !decoder.isTextual() || !"opus".equals(decoder.asText())) {
-                throw schema("field `audio.decoder` must be \"opus\"");
-            }
-            fec = optionalBool(audio, "forward_error_correction", "audio.forward_error_correction").orElse(false);
         }
         Optional<String> token = Optional.empty();
         JsonNode tokenNode = body.get("bearer_token");
@@ -113,8 +102,9 @@ public final class RegisterRequestParser {
         });
         Optional<Double> offset = optionalNumber(body, "offset_ms");
         offset.ifPresent(v -> {
-            if (!(v >= 0) || Double.isInfinite(v)) {
-                throw ApiException.malformed(400, "`offset_ms` must be a non-negative number, got " + v);
+            if (!(v >= 0) || v > MAX_OFFSET_MS) {
+                throw ApiException.malformed(400, "`offset_ms` must be between 0 and " + (long) MAX_OFFSET_MS
+                        + " (Ingot's extension: the queue holds a stream that arrives early until then), got " + v);
             }
         });
         SideChannelOptions side = SideChannelOptions.NONE;
@@ -130,15 +120,17 @@ public final class RegisterRequestParser {
             }
             side = new SideChannelOptions(v, a, delay);
         }
-        return new WhipInputSpec(prefs, token, required, buffer, offset, fec, side);
+        return new WhipInputSpec(prefs, token, required, buffer, offset, side);
     }
 
-    /** Unregister takes {@code {}} or {@code {"schedule_time_ms": number}}; returns the schedule time if any. */
+    /**
+     * Unregister takes {@code {}} or {@code {"schedule_time_ms": number}}; returns the schedule time if any. Other
+     * fields are ignored, as by Smelter's {@code UnregisterInput} (no {@code deny_unknown_fields}).
+     */
     public static Optional<Double> parseUnregister(JsonNode body) {
         if (!body.isObject()) {
             throw schema("expected a JSON object, got " + kind(body));
         }
-        rejectUnknown(body, Set.of("schedule_time_ms"), "");
         Optional<Double> t = optionalNumber(body, "schedule_time_ms");
         t.ifPresent(v -> {
             if (!(v >= 0) || Double.isInfinite(v)) {

@@ -55,12 +55,12 @@ public final class StatusReport {
         cfg.put("run_late_scheduled_events", false);
         cfg.put("download_root", System.getProperty("java.io.tmpdir"));
         cfg.put("web_renderer_enable", false);
-        cfg.put("web_renderer_enable_gpu", false);
+        cfg.put("web_renderer_enable_gpu", true); // Smelter's default (SMELTER_WEB_RENDERER_GPU_ENABLE unset)
         int bound = boundWhipPort.getAsInt();
         cfg.put("whip_whep_server_port", bound > 0 ? bound : config.whipPort());
         cfg.put("whip_whep_enable", config.whipServerEnabled());
         cfg.put("webrtc_stun_servers", config.stunServers());
-        cfg.put("rendering_mode", "cpu_optimized");
+        cfg.put("rendering_mode", "gpu_optimized"); // Smelter's default (SMELTER_FORCE_CPU_OPTIMIZED_RENDERING_MODE unset)
         List<Map<String, Object>> inputs = new ArrayList<>();
         for (RegisteredInput in : sortedInputs()) {
             Map<String, Object> m = new LinkedHashMap<>();

@@ -10,7 +10,8 @@ import java.util.Optional;
  * @param decoderPreferences as given (or Smelter's default {@code ["any"]})
  * @param bearerToken        as given, empty to generate one
  * @param bufferSizeMs       floor of the adaptive jitter buffer, empty for the default
- * @param offsetMs           Smelter's {@code offset_ms}: where the input starts relative to the queue start
+ * @param offsetMs           Ingot's extension {@code offset_ms} (Smelter's {@code whip_server} has none): the
+ *                           stream is placed no earlier than this long after the queue start
  */
 public record WhipInputSpec(
         List<DecoderPreference> decoderPreferences,
@@ -18,7 +19,6 @@ public record WhipInputSpec(
         boolean required,
         Optional<Double> bufferSizeMs,
         Optional<Double> offsetMs,
-        boolean audioForwardErrorCorrection,
         SideChannelOptions sideChannel) {
     public WhipInputSpec {
         decoderPreferences = List.copyOf(decoderPreferences);

@@ -69,6 +69,9 @@ import org.slf4j.LoggerFactory;
  * {@link #onTrackEnded}) and its last media went out, or at once when the input is unregistered or the pipeline
  * has not started (Smelter emits no EOS on unregister; the spec asks for one). A stream that never delivered
  * media has no events.
+ *
+ * <p><b>Scheduled requests</b> ({@link #schedule}, e.g. an unregister with {@code schedule_time_ms}) run on this
+ * thread between ticks, in queue time, as Smelter's queue runs its scheduled events (see {@link ScheduledEvents}).
  */
 public final class OutputQueue implements InputMediaListener, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(OutputQueue.class);
@@ -90,6 +93,7 @@ public final class OutputQueue implements InputMediaListener, AutoCloseable {
     private final ConcurrentHashMap<String, InputBuffer> buffers = new ConcurrentHashMap<>();
     private final ConcurrentLinkedQueue<InputBuffer> retired = new ConcurrentLinkedQueue<>();
     private final List<QueueTickConsumer> consumers = new CopyOnWriteArrayList<>();
+    private final ScheduledEvents scheduled = new ScheduledEvents();
 
     private final ReentrantLock pollLock = new ReentrantLock();
     // Guarded by pollLock (the queue's thread, or a test driving poll).
@@ -98,12 +102,15 @@ public final class OutputQueue implements InputMediaListener, AutoCloseable {
     private boolean nextTickHeld;
     private final List<Event> out = new ArrayList<>();
     private final List<VideoFrame> release = new ArrayList<>();
+    private List<ScheduledEvents.Due> dueRequests = List.of();
     // Written under pollLock, read by stats.
     private volatile long ticks;
     private volatile long ticksHeld;
     private volatile long ticksSkipped;
     private volatile long lastTickPts = -1;
     private volatile long lagNanos;
+    /** PTS of the first tick not produced yet in the current run; 0 before the start. Read by {@link #schedule}. */
+    private volatile long nextTickPts;
 
     private volatile Thread thread;
     private volatile boolean closed;
@@ -172,6 +179,31 @@ public final class OutputQueue implements InputMediaListener, AutoCloseable {
         if (t != null) {
             LockSupport.unpark(t);
         }
+    }
+
+    /**
+     * Runs {@code action} on the queue's thread once every tick with PTS at or before {@code ptsNanos} (queue time,
+     * after {@code /api/start}) has been produced: Smelter's {@code schedule_event}. Before the start it waits.
+     * Returns false, and drops it, when the queue is already past that time (Smelter's default without
+     * {@code run_late_scheduled_events}). {@link #discardScheduled()} drops every pending one.
+     *
+     * @param what names the request in log lines, e.g. {@code "input=cam1 unregister"}
+     */
+    public boolean schedule(long ptsNanos, String what, Runnable action) {
+        long next = clock.started() && runStart == clock.startNanos() ? nextTickPts : 0;
+        boolean accepted = scheduled.schedule(ptsNanos, next, what, action);
+        wake();
+        return accepted;
+    }
+
+    /** Drops every scheduled request ({@code /api/reset}); one running now is waited for, none runs after. */
+    public void discardScheduled() {
+        scheduled.discard();
+    }
+
+    /** Scheduled requests not run yet. */
+    public int scheduledCount() {
+        return scheduled.size();
     }
 
     // ---- InputMediaListener (decoding threads) ----
@@ -270,19 +302,25 @@ public final class OutputQueue implements InputMediaListener, AutoCloseable {
      * The queue's thread calls this; tests call it directly with a manual clock.
      */
     long poll(long now) {
+        long wakeAt;
+        List<ScheduledEvents.Due> requests;
         pollLock.lock();
         try {
             if (closed) {
                 return now + IDLE_POLL_NANOS;
             }
             try {
-                return pollLocked(now);
+                wakeAt = pollLocked(now);
             } finally {
                 flush();
+                requests = dueRequests;
+                dueRequests = List.of();
             }
         } finally {
             pollLock.unlock();
         }
+        scheduled.run(requests); // outside the lock: a request may unregister an input, which wakes this queue
+        return wakeAt;
     }
 
     private long pollLocked(long now) {
@@ -311,10 +349,17 @@ public final class OutputQueue implements InputMediaListener, AutoCloseable {
             ticksHeld = 0;
             ticksSkipped = 0;
             lastTickPts = -1;
+            nextTickPts = 0;
             LOG.info("output queue started");
         }
         while (true) {
             long pts = grid.pts(nextTick);
+            nextTickPts = pts;
+            dueRequests = scheduled.takeDue(pts);
+            if (!dueRequests.isEmpty()) {
+                waitingForMedia = false;
+                return now; // run them (outside the lock), then go on from here
+            }
             long due = start + pts;
             if (now - due < 0) {
                 waitingForMedia = false;
@@ -456,10 +501,11 @@ public final class OutputQueue implements InputMediaListener, AutoCloseable {
                 lastTickPts, lagNanos);
     }
 
-    /** Stops the thread and releases every buffered picture (no events). */
+    /** Stops the thread and releases every buffered picture (no events); scheduled requests are dropped. */
     @Override
     public void close() {
         closed = true;
+        scheduled.discard();
         Thread t = thread;
         if (t != null) {
             LockSupport.unpark(t);

@@ -11,22 +11,28 @@ import java.util.ArrayList;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The side channels of all inputs, in one directory ({@code SMELTER_SIDE_CHANNEL_SOCKET_DIR}): opened when an
  * input is registered, closed (files removed) when it is unregistered, on reset and on shutdown. As an
- * {@link InputMediaListener} it routes each input's decoded media to that input's channel.
+ * {@link InputMediaListener} it routes each input's decoded media to that input's channel, from
+ * {@code POST /api/start} on: before it, queue PTS mean nothing yet, and Smelter's side channel sends nothing
+ * until its queue has a start time (readers may connect at any time; they simply get nothing until then).
  */
 public final class SideChannels implements InputMediaListener, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SideChannels.class);
 
     private final Path dir;
+    private final BooleanSupplier started;
     private final ConcurrentMap<String, SideChannel> channels = new ConcurrentHashMap<>();
 
-    public SideChannels(Path dir) {
+    /** @param started whether the queue has started ({@code PipelineClock::started}): nothing is sent before */
+    public SideChannels(Path dir, BooleanSupplier started) {
         this.dir = dir;
+        this.started = started;
     }
 
     public Path dir() {
@@ -92,7 +98,7 @@ public final class SideChannels implements InputMediaListener, AutoCloseable {
     @Override
     public void onVideoFrame(String inputId, VideoFrame frame, long queuePtsNanos) {
         SideChannel c = channels.get(inputId);
-        if (c != null) {
+        if (c != null && started.getAsBoolean()) {
             c.offerVideo(frame, queuePtsNanos);
         } else {
             frame.release();
@@ -102,7 +108,7 @@ public final class SideChannels implements InputMediaListener, AutoCloseable {
     @Override
     public void onAudioBatch(String inputId, AudioBatch batch, long queuePtsNanos) {
         SideChannel c = channels.get(inputId);
-        if (c != null) {
+        if (c != null && started.getAsBoolean()) {
             c.offerAudio(batch, queuePtsNanos);
         }
     }

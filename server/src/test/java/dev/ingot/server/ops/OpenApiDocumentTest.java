@@ -174,8 +174,8 @@ class OpenApiDocumentTest {
         assertThat(props.isObject()).isTrue();
         Set<String> names = new TreeSet<>();
         props.fieldNames().forEachRemaining(names::add);
-        assertThat(names).containsExactlyInAnyOrder("type", "video", "audio", "bearer_token", "required",
-                "buffer_size_ms", "offset_ms", "side_channel", "endpoint_override", "input_id_prefix");
+        assertThat(names).containsExactlyInAnyOrder("type", "video", "bearer_token", "required",
+                "buffer_size_ms", "offset_ms", "side_channel");
         assertThat(doc.at("/components/schemas/RegisterRequest/additionalProperties").asBoolean(true)).isFalse();
         assertThat(doc.at("/components/schemas/Error/required").toString())
                 .contains("error_code", "message", "stack");

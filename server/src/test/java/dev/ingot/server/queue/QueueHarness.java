@@ -65,7 +65,7 @@ final class QueueHarness implements AutoCloseable {
 
     static RegisteredInput input(String id, boolean required, double delayMs, Optional<Double> offsetMs) {
         WhipInputSpec spec = new WhipInputSpec(List.of(DecoderPreference.ANY), Optional.empty(), required,
-                Optional.empty(), offsetMs, false, new SideChannelOptions(false, false, delayMs));
+                Optional.empty(), offsetMs, new SideChannelOptions(false, false, delayMs));
         return new RegisteredInput(id, spec, BearerToken.generate(), List.of(), 0L);
     }
 

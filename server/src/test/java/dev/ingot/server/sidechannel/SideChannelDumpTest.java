@@ -23,7 +23,7 @@ class SideChannelDumpTest {
 
     @Test
     void printsRateResolutionAndLevelsOfWhatArrives() throws Exception {
-        try (SideChannels channels = new SideChannels(dir)) {
+        try (SideChannels channels = new SideChannels(dir, () -> true)) {
             channels.open("studio", new SideChannelOptions(true, true, 0));
             AtomicBoolean running = new AtomicBoolean(true);
             Thread producer = Thread.ofPlatform().start(() -> {
@@ -68,7 +68,7 @@ class SideChannelDumpTest {
 
     @Test
     void saysWhichSocketIsMissing() throws Exception {
-        try (SideChannels channels = new SideChannels(dir)) {
+        try (SideChannels channels = new SideChannels(dir, () -> true)) {
             channels.open("radio", new SideChannelOptions(false, true, 0));
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             int status = SideChannelDump.run(new String[] {dir.toString(), "radio", "--seconds", "1"},

@@ -36,7 +36,7 @@ class SideChannelTest {
 
     @BeforeEach
     void setUp() {
-        channels = new SideChannels(dir);
+        channels = new SideChannels(dir, () -> true);
         converter = new RgbaConverter();
         baselinePictures = VideoFrame.livePictures();
     }
@@ -376,7 +376,7 @@ class SideChannelTest {
     @Test
     void socketPathTooLongForUnixIsAClearError() throws Exception {
         Path deep = Files.createDirectories(dir.resolve("d".repeat(100)));
-        SideChannels far = new SideChannels(deep);
+        SideChannels far = new SideChannels(deep, () -> true);
         assertThatThrownBy(() -> far.open("x", VIDEO)).isInstanceOf(IOException.class)
                 .hasMessageContaining("video_x.sock");
         far.close();
