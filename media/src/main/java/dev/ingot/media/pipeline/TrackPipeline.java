@@ -33,6 +33,15 @@ public final class TrackPipeline implements AutoCloseable {
         void close();
     }
 
+    /** Sees packets leave the jitter buffer and frames get their PTS (for statistics); called on the track thread. */
+    public interface Observer {
+        /** A packet left the jitter buffer at {@code nowNanos}, whose target delay was then {@code targetDelayNanos}. */
+        void released(long rtpTimestamp, long nowNanos, long targetDelayNanos);
+
+        /** A frame with this RTP timestamp goes to the decoder with this media-timeline PTS. */
+        void framed(long rtpTimestamp, long mediaPtsNanos);
+    }
+
     /** What the track tells the transport. */
     public interface Signals {
         void keyframeNeeded();
@@ -52,6 +61,7 @@ public final class TrackPipeline implements AutoCloseable {
     private final Condition changed = lock.newCondition();
     private final Thread thread;
     private volatile boolean closed;
+    private volatile Observer observer;
     private volatile boolean draining;
     private long firstTimestamp = Long.MIN_VALUE;
     private long lastExtendedTimestamp;
@@ -109,7 +119,12 @@ public final class TrackPipeline implements AutoCloseable {
                 // when the session ends, what is buffered still plays out: nothing received is thrown away
                 long now = last ? Long.MAX_VALUE / 4 : clock.getAsLong();
                 RtpMedia p;
+                Observer o = last ? null : observer;
+                long target = o == null ? 0 : jitter.targetDelayNanos(now);
                 while ((p = jitter.pop(now)) != null) {
+                    if (o != null) {
+                        o.released(p.timestamp(), now, target);
+                    }
                     depacketizer.push(p, frames::add);
                 }
                 keyframeNeeded = !last && depacketizer.needsKeyframe();
@@ -156,6 +171,10 @@ public final class TrackPipeline implements AutoCloseable {
             signals.keyframeReceived();
         }
         long pts = ptsOf(f);
+        Observer o = observer;
+        if (o != null) {
+            o.framed(f.rtpTimestamp(), pts);
+        }
         boolean ok;
         try {
             ok = decoder.decode(f, pts);
@@ -169,6 +188,11 @@ public final class TrackPipeline implements AutoCloseable {
             framesFailed++;
             signals.keyframeNeeded();
         }
+    }
+
+    /** Sets what sees this track's packets and frames (one at a time; null for none). */
+    public void observe(Observer o) {
+        this.observer = o;
     }
 
     /** Which track of the shared timeline this is ({@link MediaTimeline#AUDIO} or VIDEO); -1 for none. */

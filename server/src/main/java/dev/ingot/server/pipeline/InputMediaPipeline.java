@@ -63,7 +63,17 @@ public final class InputMediaPipeline implements WebRtcTransport.SessionMedia, M
                 negotiated.video().map(v -> v.clockRate()).orElse(90_000),
                 decoder.orElse(null), negotiated.audio().isPresent(), mixingSampleRate, buffer, defaultBufferMs);
         this.pipeline = new InputPipeline(spec, this, this, System::nanoTime);
+        observe(pipeline.video(), input.videoStats(), spec.videoClockRate());
+        observe(pipeline.audio(), input.audioStats(), 48_000);
         input.liveStats(this::stats);
+    }
+
+    /** Smelter's jitter-buffer figures in /stats: the track's packets, on this stream's queue timeline. */
+    private void observe(TrackPipeline track, RtpTrackStats stats, int clockRate) {
+        if (track != null) {
+            stats.buffer().newStream(clockRate, timeline::dueNanos);
+            track.observe(stats.buffer());
+        }
     }
 
     @Override
@@ -81,7 +91,7 @@ public final class InputMediaPipeline implements WebRtcTransport.SessionMedia, M
     @Override
     public void onRtp(MediaKind kind, RtpPacket p, boolean retransmitted, long nowNanos) {
         RtpTrackStats stats = kind == MediaKind.VIDEO ? input.videoStats() : input.audioStats();
-        stats.onPacket(p.length(), nowNanos);
+        stats.onPacket(p.payloadLength(), p.timestamp(), nowNanos);
         if (retransmitted) {
             stats.onRecovered(1);
         }

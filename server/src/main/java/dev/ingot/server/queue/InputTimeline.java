@@ -85,6 +85,18 @@ public final class InputTimeline {
         return mediaPtsNanos + base + delayNanos;
     }
 
+    /**
+     * The monotonic time at which the queue needs media with this media PTS ({@code start + queue PTS}), once the
+     * first media after the start has fixed the mapping; {@link Long#MIN_VALUE} before. Does not fix it.
+     */
+    public synchronized long dueNanos(long mediaPtsNanos) {
+        long start = clock.startNanos();
+        if (!clock.started() || fixedForStart != start) {
+            return Long.MIN_VALUE;
+        }
+        return start + mediaPtsNanos + base + delayNanos;
+    }
+
     /** Whether the first media PTS after the start has fixed the mapping. */
     public synchronized boolean fixed() {
         return fixedForStart != NOT_FIXED && fixedForStart == clock.startNanos();

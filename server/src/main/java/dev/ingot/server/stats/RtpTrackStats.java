@@ -5,7 +5,8 @@ import java.util.Map;
 
 /**
  * Receive counters of one RTP track (video or audio) of an input, in Smelter's {@code /stats} shape:
- * packets received and lost, bitrate over the last second and minute, and the last 10 seconds' figures.
+ * packets received and lost, bitrate over the last second and minute (of RTP payload bytes, as Smelter counts),
+ * and the last 10 seconds' figures, including the jitter buffer's ({@link BufferFigures}).
  * Updated by the network loop, read by the stats endpoint; per-second buckets keep the windows.
  */
 public final class RtpTrackStats {
@@ -17,12 +18,22 @@ public final class RtpTrackStats {
     private long packetsReceived;
     private long packetsLost;
     private long packetsRecovered;
+    private final BufferFigures buffer = new BufferFigures();
 
-    public synchronized void onPacket(int bytes, long nowNanos) {
-        int b = bucket(nowNanos);
-        bucketBytes[b] += bytes;
-        bucketPackets[b]++;
-        packetsReceived++;
+    /** A packet arrived: its RTP payload size (no header, no padding) and timestamp. */
+    public void onPacket(int payloadBytes, long rtpTimestamp, long nowNanos) {
+        synchronized (this) {
+            int b = bucket(nowNanos);
+            bucketBytes[b] += payloadBytes;
+            bucketPackets[b]++;
+            packetsReceived++;
+        }
+        buffer.written(rtpTimestamp, nowNanos);
+    }
+
+    /** The jitter-buffer figures: a track pipeline observes into them ({@link BufferFigures#newStream} first). */
+    public BufferFigures buffer() {
+        return buffer;
     }
 
     public synchronized void onLost(long count, long nowNanos) {
@@ -64,11 +75,7 @@ public final class RtpTrackStats {
         Map<String, Object> last10 = new LinkedHashMap<>();
         last10.put("packets_lost", sum(bucketLost, now, 10));
         last10.put("packets_received", sum(bucketPackets, now, 10));
-        for (String k : new String[] {"effective_buffer_on_write", "effective_buffer_on_pop", "input_buffer"}) {
-            last10.put(k + "_avg_seconds", 0.0);
-            last10.put(k + "_max_seconds", 0.0);
-            last10.put(k + "_min_seconds", 0.0);
-        }
+        buffer.putJson(last10, nowNanos);
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("packets_lost", packetsLost);
         r.put("packets_received", packetsReceived);
