@@ -28,7 +28,11 @@ import java.util.OptionalDouble;
  * <p><b>Defaults</b> ({@link Config#video} and {@link Config#audio}), modelled on Smelter, which keeps the
  * target within [v, v + 80] ms when {@code buffer_size_ms = v} is set and within [240, 320] ms when absent:
  * <ul>
- *   <li>video: floor = {@code buffer_size_ms}, or 240 ms when absent; cap = floor + 80 ms; 2048 packets.</li>
+ *   <li>video: floor = {@code buffer_size_ms}, cap = floor + 80 ms. When absent, the server passes its default
+ *       ({@link Config#video(OptionalDouble, double)}): floor = {@code SMELTER_INPUT_BUFFER_DURATION_MS} (80 ms
+ *       unless set), cap = max(floor + 80, 320) ms: a deliberate difference from Smelter's 240 ms floor, for a
+ *       quicker first picture and lower latency, the target growing when the network asks for it (README,
+ *       differences). {@link Config#video(OptionalDouble)} alone keeps Smelter's 240 ms. 2048 packets.</li>
  *   <li>audio: floor = min(video floor, 60 ms); cap = floor + 80 ms; 256 packets. Audio packets are small
  *       and an audio decoder conceals losses, so audio gets its own shorter buffer (streams are aligned
  *       downstream by timestamp, not by buffer delay).</li>
