@@ -44,6 +44,21 @@ final class InteropTools {
                 && Files.exists(CACHE.resolve("npm/node_modules/playwright-core/package.json")));
     }
 
+    /** Smelter's TypeScript SDK, {@code @swmansion/smelter-node} (with Node.js), from {@code $INGOT_CACHE/npm}. */
+    static void requireSmelterSdk() {
+        require("Node.js + @swmansion/smelter-node", isOnPath("node")
+                && Files.exists(CACHE.resolve("npm/node_modules/@swmansion/smelter-node/package.json")));
+    }
+
+    private static boolean isOnPath(String command) {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
+            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, command))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     static void requireGstreamer() {
         require("GStreamer webrtcbin (python3-gi)", Files.isExecutable(Path.of("/usr/bin/gst-inspect-1.0"))
                 && Files.exists(Path.of("/usr/lib/python3/dist-packages/gi")));
