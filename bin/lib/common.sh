@@ -58,3 +58,42 @@ build_if_needed() {
 server_classpath() {
   printf '%s' "$ingot_root/server/target/ingot-server.jar:$ingot_root/server/target/lib/*"
 }
+
+# aot_supported: true when $JAVA_HOME can use an AOT cache made in one step (-XX:AOTCacheOutput, JDK 25+).
+# INGOT_AOT=0 turns it off.
+aot_supported() {
+  [ "${INGOT_AOT:-1}" != 0 ] || return 1
+  local m
+  m=$(java_major "$JAVA_HOME")
+  [ -n "$m" ] && [ "$m" -ge 25 ] 2>/dev/null
+}
+
+aot_cache_path() {
+  printf '%s' "$ingot_root/server/target/ingot.aot"
+}
+
+# ensure_aot_cache CACHE CLASSPATH JVM_OPTS...: (re)makes the AOT cache with a training run
+# (dev.ingot.server.TrainingRun) when it is missing, older than the server's jar or class path, or was made by
+# another JDK or other JVM options. A failed training run leaves no cache: the server then runs without one.
+ensure_aot_cache() {
+  local aot="$1" cp="$2"
+  shift 2
+  local stamp="$aot.stamp" want
+  want="$("$JAVA_HOME/bin/java" -version 2>&1 | head -1) | $JAVA_HOME | $*"
+  if [ -f "$aot" ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] \
+     && [ -z "$(find "$ingot_root/server/target/ingot-server.jar" "$ingot_root/server/target/lib" -newer "$aot" -print -quit)" ]; then
+    return 0
+  fi
+  rm -f "$aot" "$stamp"
+  local tmp="$aot.$$.tmp" log="$ingot_root/server/target/aot-training.log" t0=$SECONDS
+  echo "ingot: making the AOT cache (a training run, once per build; log: $log)…" >&2
+  if timeout 600 "$JAVA_HOME/bin/java" "$@" -XX:AOTCacheOutput="$tmp" \
+       -cp "$cp" dev.ingot.server.TrainingRun >"$log" 2>&1 && [ -f "$tmp" ]; then
+    mv -f "$tmp" "$aot"
+    printf '%s' "$want" >"$stamp"
+    echo "ingot: AOT cache ready ($(( $(stat -c %s "$aot") / 1048576 )) MiB, $((SECONDS - t0)) s)" >&2
+  else
+    rm -f "$tmp" "$tmp.config"
+    echo "ingot: the AOT training run failed (see $log); running without the cache" >&2
+  fi
+}

@@ -37,6 +37,7 @@ public final class BenchMain {
     static String usage() {
         return """
                 usage: bin/bench [options]
+                       bin/bench --request-latency [options]   (register and WHIP POST latency; --help there)
                   --streams 1,2,4,8        stream counts to measure (default 1,2,4,8)
                   --warmup S               seconds after all streams connected, before measuring (default 5)
                   --measure S              seconds measured per step (default 20)
@@ -111,6 +112,10 @@ public final class BenchMain {
     private static volatile Receiver current;
 
     public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("--request-latency")) { // register / WHIP POST latency, see there
+            RequestLatency.main(Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             Receiver r = current;
             if (r != null) {

@@ -61,6 +61,14 @@ public final class IngotServer implements AutoCloseable {
         this.sideChannels = new SideChannels(sideChannelDir, pipeline::started);
     }
 
+    private boolean warmUp;
+
+    /** Whether {@link #start()} runs the first requests' code once before it says the server is up (bin/ingot does). */
+    public IngotServer warmUpAtStart(boolean on) {
+        this.warmUp = on;
+        return this;
+    }
+
     public IngotServer start() {
         queue = new OutputQueue(config, registry, pipeline, events).start();
         mediaListeners.add(queue);
@@ -119,6 +127,9 @@ public final class IngotServer implements AutoCloseable {
                     })
                     .build()
                     .start();
+        }
+        if (warmUp) {
+            dev.ingot.server.api.StartupWarmup.run(config.bindAddress(), api.port(), whip == null ? -1 : whip.port());
         }
         LOG.info("Ingot {} up: API on {}:{}, WHIP {}, side channel in {}", config.instanceId(),
                 config.bindAddress(), api.port(), whip == null ? "disabled" : "on port " + whip.port(), sideChannelDir);

@@ -28,17 +28,9 @@ public final class Main {
         }
         configureLogging(config.loggerLevel());
         Logger log = LoggerFactory.getLogger(Main.class);
-        // Probing FFmpeg for Vulkan Video loads its natives (a second or more): it starts once the listeners are
-        // up, so the server answers at once; a register request that needs the answer waits for it.
+        // Probing FFmpeg for Vulkan Video loads its natives (a second or more): it runs while the listeners start,
+        // so the server answers at once and a register request (which needs the answer) waits as little as possible.
         var support = new java.util.concurrent.CompletableFuture<dev.ingot.media.decode.VideoDecoderSupport>();
-        IngotServer server;
-        try {
-            server = new IngotServer(config, support, sideChannelDir).start();
-        } catch (RuntimeException e) {
-            log.error("ingot: could not start: {}", e.toString());
-            System.exit(1);
-            return;
-        }
         Thread.ofPlatform().name("vulkan-probe").daemon().start(() -> {
             support.complete(VulkanVideoProbe.probe());
             // load FFmpeg's natives now rather than on the first publisher's POST
@@ -48,6 +40,14 @@ public final class Main {
                 log.warn("FFmpeg could not be loaded: {}", e.toString());
             }
         });
+        IngotServer server;
+        try {
+            server = new IngotServer(config, support, sideChannelDir).warmUpAtStart(true).start();
+        } catch (RuntimeException e) {
+            log.error("ingot: could not start: {}", e.toString());
+            System.exit(1);
+            return;
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "ingot-shutdown"));
     }
 

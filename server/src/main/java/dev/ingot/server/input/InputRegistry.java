@@ -18,12 +18,22 @@ public final class InputRegistry {
     private static final Logger LOG = LoggerFactory.getLogger(InputRegistry.class);
     private final ConcurrentMap<String, RegisteredInput> inputs = new ConcurrentHashMap<>();
     private final List<Consumer<RegisteredInput>> unregisterListeners = new CopyOnWriteArrayList<>();
+    private final java.util.concurrent.atomic.AtomicLong version = new java.util.concurrent.atomic.AtomicLong();
 
     public void add(RegisteredInput input) {
         if (inputs.putIfAbsent(input.id(), input) != null) {
             throw new ApiException(409, ErrorCodes.INPUT_STREAM_ALREADY_REGISTERED,
                     "Failed to register input stream. Stream \"" + input.id() + "\" is already registered.");
         }
+        version.incrementAndGet();
+    }
+
+    /**
+     * A number that changes after every registration and removal (incremented once the change is visible): a
+     * reader that saw the same number before and after looking at {@link #all()} saw a settled set.
+     */
+    public long version() {
+        return version.get();
     }
 
     public Optional<RegisteredInput> get(String id) {
@@ -45,6 +55,7 @@ public final class InputRegistry {
             throw new ApiException(404, ErrorCodes.INPUT_STREAM_NOT_FOUND,
                     "Input stream \"" + id + "\" does not exist.");
         }
+        version.incrementAndGet();
         closeQuietly(input);
         return input;
     }
@@ -54,6 +65,7 @@ public final class InputRegistry {
         for (String id : new ArrayList<>(inputs.keySet())) {
             RegisteredInput input = inputs.remove(id);
             if (input != null) {
+                version.incrementAndGet();
                 closeQuietly(input);
             }
         }

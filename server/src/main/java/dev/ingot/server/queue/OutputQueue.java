@@ -103,6 +103,7 @@ public final class OutputQueue implements InputMediaListener, AutoCloseable {
     private final List<Event> out = new ArrayList<>();
     private final List<VideoFrame> release = new ArrayList<>();
     private List<ScheduledEvents.Due> dueRequests = List.of();
+    private long followedVersion = -1;
     // Written under pollLock, read by stats.
     private volatile long ticks;
     private volatile long ticksHeld;
@@ -455,6 +456,10 @@ public final class OutputQueue implements InputMediaListener, AutoCloseable {
         while ((old = retired.poll()) != null) {
             old.remove(out, release);
         }
+        long version = registry.version();
+        if (version == followedVersion) {
+            return; // nothing registered or removed since the last look: don't walk every input each poll
+        }
         Map<String, RegisteredInput> current = new HashMap<>();
         for (RegisteredInput input : registry.all()) {
             current.put(input.id(), input);
@@ -468,6 +473,7 @@ public final class OutputQueue implements InputMediaListener, AutoCloseable {
         for (RegisteredInput input : current.values()) {
             bufferFor(input.id());
         }
+        followedVersion = version;
         flush();
     }
 
