@@ -108,6 +108,18 @@ public final class BenchMain {
                 ingotCommand, out, cache, root.resolve("interop/ffmpeg"), root);
     }
 
+    /** The parsed options, or, when they are wrong, the usage on stderr and exit status 64. */
+    static <T> T parsedOrExit(String[] args, java.util.function.Function<String[], T> parse, String usage) {
+        try {
+            return parse.apply(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("bench: " + e.getMessage());
+            System.err.print(usage);
+            System.exit(64);
+            throw e;
+        }
+    }
+
     /** The receiver of the step in progress: stopped by the shutdown hook on Ctrl-C, so no child outlives us. */
     private static volatile Receiver current;
 
@@ -122,15 +134,7 @@ public final class BenchMain {
                 r.close();
             }
         }, "bench-shutdown"));
-        Options o;
-        try {
-            o = parse(args);
-        } catch (IllegalArgumentException e) {
-            System.err.println("bench: " + e.getMessage());
-            System.err.print(usage());
-            System.exit(64);
-            return;
-        }
+        Options o = parsedOrExit(args, BenchMain::parse, usage());
         Files.createDirectories(o.out());
         Media media = Media.prepare(o.ffmpeg(), o.cache(), o.mediaSeconds());
         System.out.printf(Locale.ROOT, "bench: media %s: %d frames, %.2f Mbit/s, %d Opus packets%n",

@@ -92,15 +92,7 @@ public final class RequestLatency {
     }
 
     public static void main(String[] args) throws Exception {
-        Options o;
-        try {
-            o = parse(args);
-        } catch (IllegalArgumentException e) {
-            System.err.println("bench: " + e.getMessage());
-            System.err.print(usage());
-            System.exit(64);
-            return;
-        }
+        Options o = BenchMain.parsedOrExit(args, RequestLatency::parse, usage());
         byte[] offer = Files.readAllBytes(o.offer());
         warmUpClient(o.concurrency());
         Map<String, List<Sample>> all = new LinkedHashMap<>();

@@ -7,7 +7,6 @@ import dev.ingot.server.TestServer;
 import dev.ingot.server.interop.InteropAccess;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -31,17 +30,8 @@ class SideChannelBeforeStartTest {
             List<long[]> audio = new CopyOnWriteArrayList<>();
             Thread videoReader = reader(dir.resolve("video_early.sock"), true, video);
             Thread audioReader = reader(dir.resolve("audio_early.sock"), false, audio);
-            Thread publisher = Thread.ofPlatform().start(() -> {
-                try {
-                    InteropAccess.run("sidechannel-before-start", List.of("interop/ffmpeg-whip.sh",
-                            t.whip + "/whip/early", token, "12"), Duration.ofSeconds(60),
-                            Map.of("INGOT_FFMPEG_VIDEO_SOURCE", "testsrc2=size=320x240:rate=30"));
-                } catch (IOException e) {
-                    throw new IllegalStateException(e);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            });
+            Thread publisher = InteropAccess.publishWithFfmpeg("sidechannel-before-start", t.whip + "/whip/early",
+                    token, 12);
 
             // the input decodes (60 frames: two seconds of media) while nobody has started the queue
             long deadline = System.nanoTime() + 40_000 * MS;

@@ -72,15 +72,8 @@ class StatsFiguresEndToEndTest {
             String token = t.register("ffmpeg", "");
             t.postJson("/api/start", "{}");
             JsonNode[] seen = new JsonNode[1];
-            Thread publisher = Thread.ofPlatform().start(() -> {
-                try {
-                    InteropAccess.run("stats-figures-ffmpeg", List.of("interop/ffmpeg-whip.sh",
-                            t.whip + "/whip/ffmpeg", token, "8"), Duration.ofSeconds(60),
-                            Map.of("INGOT_FFMPEG_VIDEO_SOURCE", "testsrc2=size=320x240:rate=30"));
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            });
+            Thread publisher = InteropAccess.publishWithFfmpeg("stats-figures-ffmpeg", t.whip + "/whip/ffmpeg",
+                    token, 8);
             // read the figures while it streams, once a few seconds of video have gone through
             await(() -> {
                 JsonNode in = TestServer.json(t.send("GET", t.api + "/stats", null, null)).get("inputs").get("ffmpeg");
