@@ -11,7 +11,6 @@ import dev.ingot.server.net.LoopbackPublisher;
 import dev.ingot.server.net.WebRtcTransport;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
