@@ -43,7 +43,7 @@ final class AnswerWriter {
                 }
                 acceptedHeader(sb, m, pts, def.port(), connection, localSetup, local);
                 RtpMap map = m.rtpMaps().get(video.payloadType());
-                formatLines(sb, map, video.rtcpFeedback(), video.fmtp());
+                formatLines(sb, map, video.rtcpFeedback(), video.answerFmtp());
                 if (video.hasRtx()) {
                     RtpMap rtx = m.rtpMaps().get(video.rtxPayloadType());
                     formatLines(sb, rtx, Set.of(),

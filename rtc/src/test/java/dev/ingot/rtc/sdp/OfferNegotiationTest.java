@@ -150,7 +150,7 @@ class OfferNegotiationTest {
                 + "a=rtpmap:97 H264/90000\na=fmtp:97 profile-level-id=42e01f;packetization-mode=2\n");
         OfferRejectedException e = rejection(offer, Offers.any());
         assertThat(e.reason()).isEqualTo(OfferRejectedException.Reason.NO_COMMON_VIDEO_CODEC);
-        assertThat(e.getMessage()).isEqualTo("offer has H264(f4001f), H264(42e01f); accepted: VP9, VP8, H264");
+        assertThat(e.getMessage()).isEqualTo("offer has H264(f4001f), H264(42e01f); accepted: VP9, VP8, H264, H265, AV1");
     }
 
     @Test
