@@ -21,12 +21,12 @@ import org.junit.jupiter.api.Assumptions;
  * every access unit comes out on stdout and is split at them. On CI ({@code CI=true}) a missing CLI fails the
  * test; elsewhere it is skipped.
  */
-public final class CliHevcEncoder {
+final class CliHevcEncoder {
     private CliHevcEncoder() {
     }
 
     /** The repository's {@code interop/ffmpeg}, found from the working directory upwards. */
-    public static Path ffmpeg() {
+    static Path ffmpeg() {
         Path p = Path.of("").toAbsolutePath();
         while (p != null && !Files.exists(p.resolve("interop/ffmpeg"))) {
             p = p.getParent();

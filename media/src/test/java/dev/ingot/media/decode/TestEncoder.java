@@ -23,9 +23,9 @@ import org.bytedeco.javacpp.BytePointer;
  * libvpx, libaom), and for H.265, which that build cannot encode, with libx265 in the FFmpeg CLI that
  * {@code .ci/install-deps} installs ({@code interop/ffmpeg}, the GPL build), run as a separate process.
  */
-final class TestEncoder {
+public final class TestEncoder {
     /** One encoded access unit: its bytes, the index of the source frame, and whether it is a keyframe. */
-    record Unit(byte[] data, int frameIndex, boolean key) {
+    public record Unit(byte[] data, int frameIndex, boolean key) {
         Unit withData(byte[] replacement) {
             return new Unit(replacement, frameIndex, key);
         }
@@ -53,7 +53,7 @@ final class TestEncoder {
     }
 
     /** Encodes {@code frames} pattern frames; frame 0 and those matching {@code forceKeyframe} are keyframes. */
-    static List<Unit> encode(VideoCodecKind codec, int width, int height, int frames, IntPredicate forceKeyframe) {
+    public static List<Unit> encode(VideoCodecKind codec, int width, int height, int frames, IntPredicate forceKeyframe) {
         if (codec == VideoCodecKind.H265) {
             return CliHevcEncoder.encode(width, height, frames, forceKeyframe);
         }
