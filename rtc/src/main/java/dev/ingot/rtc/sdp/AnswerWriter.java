@@ -52,7 +52,7 @@ final class AnswerWriter {
                 candidateLines(sb, local);
             } else if (audio != null && audio.sectionIndex() == i) {
                 acceptedHeader(sb, m, List.of(audio.payloadType()), def.port(), connection, localSetup, local);
-                formatLines(sb, m.rtpMaps().get(audio.payloadType()), audio.rtcpFeedback(), audio.fmtp());
+                formatLines(sb, m.rtpMaps().get(audio.payloadType()), audio.rtcpFeedback(), audio.answerFmtp());
                 candidateLines(sb, local);
             } else {
                 rejected(sb, m);

@@ -75,6 +75,12 @@ final class AnswerChecklist {
                 assertThat(a.fmtp(pt).map(Fmtp::parameters).orElse(""))
                         .isEqualTo(o.fmtp(pt).map(H265Format::answerFmtp).map(Fmtp::parameters).orElse(""))
                         .doesNotContain("sprop-");
+            } else if (a.rtpMaps().get(pt).isEncoding("opus")) {
+                // RFC 7587 §6.1: the offered parameters, and useinbandfec=1 since Ingot decodes in-band FEC
+                java.util.Map<String, String> expected = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+                o.fmtp(pt).ifPresent(f -> expected.putAll(f.parameterMap()));
+                expected.put("useinbandfec", "1");
+                assertThat(a.fmtp(pt).orElseThrow().parameterMap()).isEqualTo(expected);
             } else {
                 assertThat(a.fmtp(pt).map(Fmtp::parameters)).isEqualTo(o.fmtp(pt).map(Fmtp::parameters));
             }
