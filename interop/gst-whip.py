@@ -2,7 +2,7 @@
 """Publish a GStreamer test pattern + 440 Hz sine to a WHIP endpoint with webrtcbin.
 
 Usage: /usr/bin/python3 interop/gst-whip.py URL TOKEN [--duration S] [--codec h264|h265|vp8|vp9]
-         [--no-audio] [--no-video] [--local-address auto|none|ADDR[,ADDR...]] [--no-ice-tcp]
+         [--pattern ball|smpte|...] [--no-audio] [--no-video] [--local-address auto|none|ADDR[,ADDR...]] [--no-ice-tcp]
          [--nack] [--ice-timeout S] [--connect-timeout S]
 
 Always run it with Debian's /usr/bin/python3: python3-gi and the GStreamer typelibs are
@@ -86,6 +86,8 @@ def parse_args():
     ap.add_argument("token", help="bearer token ('' for no Authorization header)")
     ap.add_argument("--duration", type=float, default=0, help="seconds to publish (0: until SIGINT/SIGTERM)")
     ap.add_argument("--codec", choices=sorted(VIDEO), default="h264")
+    ap.add_argument("--pattern", default="ball",
+                    help="videotestsrc pattern (ball, smpte: a still picture a test can render itself, ...)")
     ap.add_argument("--no-audio", action="store_true")
     ap.add_argument("--no-video", action="store_true")
     ap.add_argument("--local-address", default="auto",
@@ -130,7 +132,7 @@ class Publisher:
         self.stopping = False
         parts = ["webrtcbin name=webrtc bundle-policy=max-bundle"]
         if not args.no_video:
-            parts.append("videotestsrc is-live=true pattern=ball "
+            parts.append(f"videotestsrc is-live=true pattern={args.pattern} "
                          "! video/x-raw,width=1280,height=720,framerate=30/1 ! videoconvert ! queue "
                          f"! {VIDEO[args.codec]} ! webrtc.")
         if not args.no_audio:
