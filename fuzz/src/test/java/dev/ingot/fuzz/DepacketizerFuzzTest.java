@@ -187,7 +187,9 @@ class DepacketizerFuzzTest {
                     assertThat(f.data()).as("an Opus frame is the payload").isEqualTo(lastPayload);
                     assertThat(f.lostPackets()).isBetween(0, 0xFFFF);
                     assertThat(f.gapSamples()).isNotNegative();
-                    assertThat(f.lostPackets() > 0).isEqualTo(f.discontinuity());
+                    if (f.lostPackets() > 0) { // a jump of the sequence numbers is a discontinuity with no count
+                        assertThat(f.discontinuity()).isTrue();
+                    }
                 }
                 case AV1 -> assertTemporalUnit(f.data());
                 case H264, H265 -> {
