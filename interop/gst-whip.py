@@ -2,7 +2,7 @@
 """Publish a GStreamer test pattern + 440 Hz sine to a WHIP endpoint with webrtcbin.
 
 Usage: /usr/bin/python3 interop/gst-whip.py URL TOKEN [--duration S] [--codec h264|h265|vp8|vp9]
-         [--pattern ball|smpte|...] [--no-audio] [--no-video] [--local-address auto|none|ADDR[,ADDR...]] [--no-ice-tcp]
+         [--size 1280x720] [--pattern ball|smpte|...] [--no-audio] [--no-video] [--local-address auto|none|ADDR[,ADDR...]] [--no-ice-tcp]
          [--nack] [--ice-timeout S] [--connect-timeout S]
 
 Always run it with Debian's /usr/bin/python3: python3-gi and the GStreamer typelibs are
@@ -86,6 +86,7 @@ def parse_args():
     ap.add_argument("token", help="bearer token ('' for no Authorization header)")
     ap.add_argument("--duration", type=float, default=0, help="seconds to publish (0: until SIGINT/SIGTERM)")
     ap.add_argument("--codec", choices=sorted(VIDEO), default="h264")
+    ap.add_argument("--size", default="1280x720", help="video width x height")
     ap.add_argument("--pattern", default="ball",
                     help="videotestsrc pattern (ball, smpte: a still picture a test can render itself, ...)")
     ap.add_argument("--no-audio", action="store_true")
@@ -133,7 +134,8 @@ class Publisher:
         parts = ["webrtcbin name=webrtc bundle-policy=max-bundle"]
         if not args.no_video:
             parts.append(f"videotestsrc is-live=true pattern={args.pattern} "
-                         "! video/x-raw,width=1280,height=720,framerate=30/1 ! videoconvert ! queue "
+                         f"! video/x-raw,width={args.size.split('x')[0]},height={args.size.split('x')[1]},"
+                         "framerate=30/1 ! videoconvert ! queue "
                          f"! {VIDEO[args.codec]} ! webrtc.")
         if not args.no_audio:
             parts.append("audiotestsrc is-live=true wave=sine freq=440 ! audioconvert ! audioresample ! queue "

@@ -113,7 +113,7 @@ class HevcAv1PublisherInteropTest {
         return c;
     }
 
-    private static MediaProbe.Seen assertDecoded(String id, int minFrames, int width, int height) {
+    private static MediaProbe.Seen assertDecoded(String id, int minFrames, int width, int height, boolean sine) {
         MediaProbe.Seen s = probe.of(id);
         System.out.printf("[codecs] %s decoded: %d frames %dx%d, %d audio batches, tone %.1f Hz%n", id, s.frames,
                 s.width, s.height, s.audioBatches, MediaProbe.toneHz(s));
@@ -122,7 +122,11 @@ class HevcAv1PublisherInteropTest {
             assertThat(s.width + "x" + s.height).isEqualTo(width + "x" + height);
         }
         assertThat(s.ptsRising).as("video PTS rise").isTrue();
-        assertThat(MediaProbe.toneHz(s)).as("the publisher's 440 Hz sine in the decoded PCM").isBetween(435.0, 445.0);
+        if (sine) {
+            assertThat(MediaProbe.toneHz(s)).as("the publisher's 440 Hz sine in the decoded PCM").isBetween(435.0, 445.0);
+        } else {
+            assertThat(s.audioBatches).as("decoded audio batches").isGreaterThanOrEqualTo(100);
+        }
         return s;
     }
 
@@ -144,18 +148,20 @@ class HevcAv1PublisherInteropTest {
         lossyPath(0.02);
         int rc = InteropTools.run(id, List.of("ip", "netns", "exec", NETNS, "/usr/bin/python3", "interop/gst-whip.py",
                 whipFromNamespace() + "/whip/" + id, token, "--duration", "8", "--codec", "h265", "--nack",
-                "--pattern", "smpte"), Duration.ofSeconds(90));
+                "--pattern", "smpte75", "--size", "640x360"), Duration.ofSeconds(90));
         assertThat(rc).as("gst-whip exit code").isZero();
         SessionCounters.Snapshot c = assertSession(id, live.get(), VideoCodec.H265, VideoDecoderKind.FFMPEG_HEVC);
         long dropped = networks.stream().mapToLong(n -> n.dropped.get()).sum();
         assertThat(dropped).as("the path lost packets").isPositive();
         assertThat(c.videoRtxPackets()).as("losses repaired by RTX (RFC 4588) after NACKs").isPositive();
-        MediaProbe.Seen seen = assertDecoded(id, 90, 1280, 720);
-        Path reference = Files.createTempFile("gst-smpte", ".rgba");
-        double psnr = psnrAgainst(id, seen, List.of("gst-launch-1.0", "-q", "videotestsrc", "pattern=smpte",
-                "num-buffers=1", "!", "video/x-raw,width=1280,height=720,format=RGBA", "!", "filesink",
+        MediaProbe.Seen seen = assertDecoded(id, 90, 640, 360, true);
+        Path reference = Files.createTempFile("gst-smpte75", ".rgba");
+        double psnr = psnrAgainst(id, seen, List.of("gst-launch-1.0", "-q", "videotestsrc", "pattern=smpte75",
+                "num-buffers=1", "!", "video/x-raw,width=640,height=360,format=RGBA", "!", "filesink",
                 "location=" + reference), reference);
-        assertThat(psnr).as("decoded HEVC picture matches GStreamer's SMPTE bars").isGreaterThanOrEqualTo(30.0);
+        // 4:2:0 subsampling of the bars' sharp colour edges alone costs this much: FFmpeg's own decode of the same
+        // x265 stream reaches 31 dB against GStreamer's RGBA picture; a wrong picture is far below 20 dB
+        assertThat(psnr).as("decoded HEVC picture matches GStreamer's SMPTE bars").isGreaterThanOrEqualTo(28.0);
     }
 
     @ParameterizedTest(name = "OBS's stack (libdatachannel) sends {0} to a server registered with any")
@@ -167,15 +173,17 @@ class HevcAv1PublisherInteropTest {
         String id = "obs-" + codec;
         String token = t.register(id, ""); // no preferences: "any", which now reaches HEVC and AV1
         CompletableFuture<WebRtcTransport.LiveSession> live = watch(id);
-        String source = "smptebars=size=640x360:rate=30";
+        // small and fast enough for libx265 to keep real time on a busy two-core machine
+        String source = "smptebars=size=320x180:rate=30";
         int rc = InteropTools.run(id, List.of("ip", "netns", "exec", NETNS, "node", "interop/obs-whip.mjs",
-                whipFromNamespace() + "/whip/" + id, token, "--duration", "6", "--codec", codec, "--width", "640",
-                "--height", "360", "--keyint-s", "1"), Duration.ofSeconds(90), Map.of("INGOT_OBS_VIDEO_SOURCE", source));
+                whipFromNamespace() + "/whip/" + id, token, "--duration", "8", "--codec", codec, "--width", "320",
+                "--height", "180", "--keyint-s", "1", "--preset", "ultrafast", "--bitrate-kbps", "800"),
+                Duration.ofSeconds(90), Map.of("INGOT_OBS_VIDEO_SOURCE", source));
         assertThat(rc).as("obs-whip exit code").isZero();
         boolean hevc = codec.equals("hevc");
         assertSession(id, live.get(), hevc ? VideoCodec.H265 : VideoCodec.AV1,
                 hevc ? VideoDecoderKind.FFMPEG_HEVC : VideoDecoderKind.FFMPEG_AV1);
-        MediaProbe.Seen seen = assertDecoded(id, 90, 640, 360);
+        MediaProbe.Seen seen = assertDecoded(id, 90, 320, 180, true);
         Path reference = Files.createTempFile("smptebars", ".rgba");
         double psnr = psnrAgainst(id, seen, List.of("interop/ffmpeg", "-y", "-hide_banner", "-loglevel", "error",
                 "-f", "lavfi", "-i", source, "-frames:v", "1", "-pix_fmt", "rgba", "-f", "rawvideo",
@@ -197,6 +205,6 @@ class HevcAv1PublisherInteropTest {
         SessionCounters.Snapshot c = assertSession(id, live.get(), VideoCodec.AV1, VideoDecoderKind.FFMPEG_AV1);
         assertThat(networks.stream().mapToLong(n -> n.dropped.get()).sum()).as("the path lost packets").isPositive();
         assertThat(c.videoRtxPackets()).as("losses repaired by RTX after NACKs").isPositive();
-        assertDecoded(id, 90, 0, 0);
+        assertDecoded(id, 90, 0, 0, false); // Chromium's fake microphone beeps: no steady tone
     }
 }
