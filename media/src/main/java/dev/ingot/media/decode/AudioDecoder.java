@@ -24,7 +24,8 @@ import org.bytedeco.javacpp.ShortPointer;
  * <p><b>Decoder.</b> Concentus (BSD-3-Clause), a pure-Java port of the reference libopus decoder, because it
  * takes libopus's {@code decode_fec} flag: FFmpeg's libopus wrapper always decodes with {@code decode_fec = 0}
  * and its native opus decoder skips LBRR data and has no concealment, so neither can recover a lost packet from
- * the next one's in-band FEC. Warm, it costs about as much CPU as libopus through FFmpeg (BENCHMARKS.md).
+ * the next one's in-band FEC. It costs about 1.3-1.6 times libopus's CPU, a few percent of a core per stream
+ * (BENCHMARKS.md, {@code OpusDecodeBenchmark}).
  *
  * <p>The channel count is fixed when the decoder opens (from the SDP's {@code stereo}/{@code sprop-stereo}, or
  * from the first packet's TOC, see {@link #opusChannels}); Opus mixes packets of the other kind down or up, so
