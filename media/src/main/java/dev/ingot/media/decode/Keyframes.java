@@ -23,22 +23,7 @@ final class Keyframes {
      * H.265 §7.4.2.2), where decoding can start.
      */
     static boolean h265HasIrap(byte[] au, int len) {
-        int zeros = 0;
-        for (int i = 0; i < len; i++) {
-            int b = au[i] & 0xff;
-            if (b == 0) {
-                zeros++;
-                continue;
-            }
-            if (b == 1 && zeros >= 2 && i + 1 < len) {
-                int type = (au[i + 1] >> 1) & 0x3f;
-                if (type >= 16 && type <= 21) {
-                    return true;
-                }
-            }
-            zeros = 0;
-        }
-        return false;
+        return anyNalUnit(au, len, header -> ((header >> 1) & 0x3f) >= 16 && ((header >> 1) & 0x3f) <= 21);
     }
 
     /**
@@ -83,6 +68,11 @@ final class Keyframes {
 
     /** An H264 access unit in Annex B form (start codes) holding an IDR slice (nal_unit_type 5, RFC 6184 §1.3). */
     static boolean h264HasIdr(byte[] au, int len) {
+        return anyNalUnit(au, len, header -> (header & 0x1f) == 5);
+    }
+
+    /** Whether a NAL unit of an Annex B access unit has a first header byte that {@code test} accepts. */
+    private static boolean anyNalUnit(byte[] au, int len, java.util.function.IntPredicate test) {
         int zeros = 0;
         for (int i = 0; i < len; i++) {
             int b = au[i] & 0xff;
@@ -90,7 +80,7 @@ final class Keyframes {
                 zeros++;
                 continue;
             }
-            if (b == 1 && zeros >= 2 && i + 1 < len && (au[i + 1] & 0x1f) == 5) {
+            if (b == 1 && zeros >= 2 && i + 1 < len && test.test(au[i + 1] & 0xff)) {
                 return true;
             }
             zeros = 0;

@@ -2,9 +2,7 @@ package dev.ingot.media.payload;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * Assembles H264 RTP payloads (RFC 6184) into access units in Annex B form (each NAL unit after a
@@ -80,27 +78,11 @@ public final class H264Depacketizer extends VideoDepacketizer {
 
     /** The NAL units of an fmtp line's {@code sprop-parameter-sets} (RFC 6184 §8.1), decoded from base64. */
     public static List<byte[]> spropParameterSets(String fmtp) {
-        List<byte[]> nals = new ArrayList<>();
         if (fmtp == null) {
-            return nals;
+            return new ArrayList<>();
         }
-        for (String param : fmtp.split(";")) {
-            int eq = param.indexOf('=');
-            if (eq < 0 || !param.substring(0, eq).trim().toLowerCase(Locale.ROOT).equals("sprop-parameter-sets")) {
-                continue;
-            }
-            for (String b64 : param.substring(eq + 1).trim().split(",")) {
-                try {
-                    byte[] nal = Base64.getDecoder().decode(b64.trim());
-                    if (nal.length > 0) {
-                        nals.add(nal);
-                    }
-                } catch (IllegalArgumentException notBase64) {
-                    // skipped, as documented
-                }
-            }
-        }
-        return nals;
+        return dev.ingot.rtc.sdp.Fmtp.of(96, fmtp).parameter("sprop-parameter-sets")
+                .map(dev.ingot.rtc.sdp.Fmtp::base64List).orElseGet(ArrayList::new);
     }
 
     @Override

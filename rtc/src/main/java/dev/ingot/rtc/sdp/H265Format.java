@@ -1,7 +1,6 @@
 package dev.ingot.rtc.sdp;
 
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -65,23 +64,9 @@ public record H265Format(int profileId, int tierFlag, int levelId, int maxDonDif
     public static List<byte[]> parameterSets(Map<String, String> fmtpParameters) {
         List<byte[]> nals = new ArrayList<>();
         for (String key : PARAMETER_SETS) {
-            String value = null;
             for (Map.Entry<String, String> e : fmtpParameters.entrySet()) {
                 if (e.getKey().equalsIgnoreCase(key)) {
-                    value = e.getValue();
-                }
-            }
-            if (value == null) {
-                continue;
-            }
-            for (String b64 : value.split(",")) {
-                try {
-                    byte[] nal = Base64.getDecoder().decode(b64.strip());
-                    if (nal.length > 0) {
-                        nals.add(nal);
-                    }
-                } catch (IllegalArgumentException notBase64) {
-                    // skipped, as documented
+                    nals.addAll(Fmtp.base64List(e.getValue()));
                 }
             }
         }
