@@ -51,6 +51,8 @@ all_targets=(
   DepacketizerFuzzTest#h264
   DepacketizerFuzzTest#vp8
   DepacketizerFuzzTest#vp9
+  DepacketizerFuzzTest#h265
+  DepacketizerFuzzTest#av1
   DepacketizerFuzzTest#opus
 )
 if [ "$#" -gt 0 ]; then targets=("$@"); else targets=("${all_targets[@]}"); fi

@@ -39,7 +39,7 @@ CORS = {
     "Access-Control-Expose-Headers": "Location, Link, ETag, Accept-Patch, Accept-Post",
     "Access-Control-Max-Age": "600",
 }
-CODECS = ("h264", "vp8", "vp9", "opus")
+CODECS = ("h264", "h265", "vp8", "vp9", "av1", "opus")
 
 
 def log(msg):

@@ -35,8 +35,11 @@ capture chromium-default chromium ''
 capture chromium-h264 chromium h264
 capture chromium-vp8 chromium vp8
 capture chromium-vp9 chromium vp9
+capture chromium-av1 chromium av1
 capture gstreamer-h264 gst h264
 capture gstreamer-vp8 gst vp8
 capture gstreamer-vp9 gst vp9
+capture gstreamer-h265 gst h265
+capture gstreamer-h265-nack gst h265 --nack
 capture gstreamer-h264-nack gst h264 --nack
 capture ffmpeg-h264 "$here/ffmpeg-whip.sh"

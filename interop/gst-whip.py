@@ -1,8 +1,8 @@
 #!/usr/bin/python3
 """Publish a GStreamer test pattern + 440 Hz sine to a WHIP endpoint with webrtcbin.
 
-Usage: /usr/bin/python3 interop/gst-whip.py URL TOKEN [--duration S] [--codec h264|vp8|vp9]
-         [--no-audio] [--no-video] [--local-address auto|none|ADDR[,ADDR...]] [--no-ice-tcp]
+Usage: /usr/bin/python3 interop/gst-whip.py URL TOKEN [--duration S] [--codec h264|h265|vp8|vp9]
+         [--size 1280x720] [--pattern ball|smpte|...] [--no-audio] [--no-video] [--local-address auto|none|ADDR[,ADDR...]] [--no-ice-tcp]
          [--nack] [--ice-timeout S] [--connect-timeout S]
 
 Always run it with Debian's /usr/bin/python3: python3-gi and the GStreamer typelibs are
@@ -10,7 +10,8 @@ Debian packages (.ci/install-deps) and are not visible to a pyenv python3 on PAT
 
 Pipeline (GStreamer 1.22, gst-plugins-bad webrtcbin + libnice):
   videotestsrc is-live ! 1280x720@30 ! x264enc tune=zerolatency speed-preset=ultrafast
-      key-int-max=30 bframes=0 ! rtph264pay config-interval=-1 ! webrtcbin   (or vp8enc / vp9enc)
+      key-int-max=30 bframes=0 ! rtph264pay config-interval=-1 ! webrtcbin
+      (or vp8enc / vp9enc / x265enc ! rtph265pay; GStreamer 1.22 has no rtpav1pay: that is in gst-plugins-rs)
   audiotestsrc is-live wave=sine freq=440 ! opusenc ! rtpopuspay ! webrtcbin
 webrtcbin: bundle-policy=max-bundle, both transceivers sendonly, no STUN server. The script
 creates the offer, waits for ICE gathering to complete (non-trickle WHIP, at most
@@ -66,7 +67,13 @@ VIDEO = {
     "vp9": "vp9enc deadline=1 keyframe-max-dist=30 target-bitrate=2000000 cpu-used=8 "
            "! rtpvp9pay picture-id-mode=15-bit pt=98 "
            "! application/x-rtp,media=video,encoding-name=VP9,payload=98,clock-rate=90000",
+    # x265 (gst-plugins-bad); no B-frames, parameter sets in every keyframe (RFC 7798 in-band)
+    "h265": "x265enc tune=zerolatency speed-preset=ultrafast key-int-max=30 bitrate=2000 "
+            "option-string=bframes=0:repeat-headers=1 "
+            "! video/x-h265,profile=main ! rtph265pay config-interval=-1 pt=100 "
+            "! application/x-rtp,media=video,encoding-name=H265,payload=100,clock-rate=90000",
 }
+ENCODER = {"h264": "x264enc", "vp8": "vp8enc", "vp9": "vp9enc", "h265": "x265enc"}
 
 
 def say(msg):
@@ -79,6 +86,9 @@ def parse_args():
     ap.add_argument("token", help="bearer token ('' for no Authorization header)")
     ap.add_argument("--duration", type=float, default=0, help="seconds to publish (0: until SIGINT/SIGTERM)")
     ap.add_argument("--codec", choices=sorted(VIDEO), default="h264")
+    ap.add_argument("--size", default="1280x720", help="video width x height")
+    ap.add_argument("--pattern", default="ball",
+                    help="videotestsrc pattern (ball, smpte: a still picture a test can render itself, ...)")
     ap.add_argument("--no-audio", action="store_true")
     ap.add_argument("--no-video", action="store_true")
     ap.add_argument("--local-address", default="auto",
@@ -123,8 +133,9 @@ class Publisher:
         self.stopping = False
         parts = ["webrtcbin name=webrtc bundle-policy=max-bundle"]
         if not args.no_video:
-            parts.append("videotestsrc is-live=true pattern=ball "
-                         "! video/x-raw,width=1280,height=720,framerate=30/1 ! videoconvert ! queue "
+            parts.append(f"videotestsrc is-live=true pattern={args.pattern} "
+                         f"! video/x-raw,width={args.size.split('x')[0]},height={args.size.split('x')[1]},"
+                         "framerate=30/1 ! videoconvert ! queue "
                          f"! {VIDEO[args.codec]} ! webrtc.")
         if not args.no_audio:
             parts.append("audiotestsrc is-live=true wave=sine freq=440 ! audioconvert ! audioresample ! queue "
@@ -320,7 +331,7 @@ class Publisher:
 def main():
     args = parse_args()
     Gst.init(None)
-    for f in ("webrtcbin", "nicesrc", "x264enc" if args.codec == "h264" else f"{args.codec}enc", "opusenc"):
+    for f in ("webrtcbin", "nicesrc", ENCODER[args.codec], "opusenc"):
         if Gst.ElementFactory.find(f) is None:
             say(f"error GStreamer element {f} missing; run .ci/install-deps")
             return 1

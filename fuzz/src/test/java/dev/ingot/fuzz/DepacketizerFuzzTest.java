@@ -6,7 +6,9 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.ingot.media.payload.Depacketizer;
 import dev.ingot.media.payload.DepacketizerStats;
 import dev.ingot.media.payload.EncodedFrame;
+import dev.ingot.media.payload.Av1Depacketizer;
 import dev.ingot.media.payload.H264Depacketizer;
+import dev.ingot.media.payload.H265Depacketizer;
 import dev.ingot.media.payload.OpusDepacketizer;
 import dev.ingot.media.payload.RtpMedia;
 import dev.ingot.media.payload.Vp8Depacketizer;
@@ -22,11 +24,13 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * The RTP depacketizers (H.264 RFC 6184, VP8 RFC 7741, VP9 RFC 9628, Opus RFC 7587): fed a program of packets
- * (payloads plus sequence gaps, duplicates, late packets, jumps, timestamp changes, marker bits and resets) they
- * never throw, and what they emit keeps their contract: a video stream starts (and restarts after
- * {@link Depacketizer#reset()}) with a keyframe, frames are non-empty and within the size cap, H.264 comes out in
- * Annex B form, Opus frames are the payloads unchanged, and the counters match what was pushed and emitted.
+ * The RTP depacketizers (H.264 RFC 6184, VP8 RFC 7741, VP9 RFC 9628, H.265 RFC 7798, AV1, Opus RFC 7587): fed a
+ * program of packets (payloads plus sequence gaps, duplicates, late packets, jumps, timestamp changes, marker bits
+ * and resets) they never throw, and what they emit keeps their contract: a video stream starts (and restarts after
+ * {@link Depacketizer#reset()}) with a keyframe, frames are non-empty and within the size cap, H.264 and H.265 come
+ * out in Annex B form, an AV1 temporal unit is a temporal delimiter followed by OBUs whose sizes walk exactly to
+ * its end, Opus frames are the payloads unchanged with sane loss figures, and the counters match what was pushed
+ * and emitted.
  */
 class DepacketizerFuzzTest {
     private static final int MAX_PACKETS = 512;
@@ -37,6 +41,19 @@ class DepacketizerFuzzTest {
         FuzzBytes in = new FuzzBytes(data);
         String fmtp = new String(in.chunkOf(255), StandardCharsets.UTF_8);
         run(H264Depacketizer.fromFmtp(fmtp), in, Codec.H264);
+    }
+
+    /** The first chunk is the fmtp line (sprop-vps/sps/pps and sprop-max-don-diff are parsed too). */
+    @FuzzTest
+    void h265(byte[] data) {
+        FuzzBytes in = new FuzzBytes(data);
+        String fmtp = new String(in.chunkOf(255), StandardCharsets.UTF_8);
+        run(H265Depacketizer.fromFmtp(fmtp), in, Codec.H265);
+    }
+
+    @FuzzTest
+    void av1(byte[] data) {
+        run(new Av1Depacketizer(), new FuzzBytes(data), Codec.AV1);
     }
 
     @FuzzTest
@@ -56,7 +73,7 @@ class DepacketizerFuzzTest {
         run(new OpusDepacketizer(), new FuzzBytes(data), Codec.OPUS);
     }
 
-    enum Codec { H264, VP8, VP9, OPUS }
+    enum Codec { H264, VP8, VP9, H265, AV1, OPUS }
 
     /**
      * The program: a start sequence number and timestamp, then per packet an op byte (sequence step in the low 3
@@ -125,6 +142,8 @@ class DepacketizerFuzzTest {
                     FuzzBytes in = new FuzzBytes(Files.readAllBytes(seed));
                     Depacketizer d = switch (codec) {
                         case H264 -> H264Depacketizer.fromFmtp(new String(in.chunkOf(255), StandardCharsets.UTF_8));
+                        case H265 -> H265Depacketizer.fromFmtp(new String(in.chunkOf(255), StandardCharsets.UTF_8));
+                        case AV1 -> new Av1Depacketizer();
                         case VP8 -> new Vp8Depacketizer();
                         case VP9 -> new Vp9Depacketizer();
                         case OPUS -> new OpusDepacketizer();
@@ -166,15 +185,46 @@ class DepacketizerFuzzTest {
                 case OPUS -> {
                     assertThat(f.keyframe()).isTrue();
                     assertThat(f.data()).as("an Opus frame is the payload").isEqualTo(lastPayload);
+                    assertThat(f.lostPackets()).isBetween(0, 0xFFFF);
+                    assertThat(f.gapSamples()).isNotNegative();
+                    if (f.lostPackets() > 0) { // a jump of the sequence numbers is a discontinuity with no count
+                        assertThat(f.discontinuity()).isTrue();
+                    }
                 }
-                case H264 -> {
+                case AV1 -> assertTemporalUnit(f.data());
+                case H264, H265 -> {
                     byte[] d = f.data();
                     assertThat(d.length).isGreaterThanOrEqualTo(4);
                     boolean annexB = d[0] == 0 && d[1] == 0 && (d[2] == 1 || d[2] == 0 && d[3] == 1);
-                    assertThat(annexB).as("an H.264 access unit starts with an Annex B start code").isTrue();
+                    assertThat(annexB).as("an access unit starts with an Annex B start code").isTrue();
                 }
                 default -> assertThat(f.length()).as("a video frame is not empty").isPositive();
             }
+        }
+    }
+
+    /** A temporal delimiter, then OBUs each with obu_has_size_field set, whose sizes add up to the unit's length. */
+    private static void assertTemporalUnit(byte[] tu) {
+        assertThat(tu.length).isGreaterThan(2);
+        assertThat(tu[0]).as("temporal delimiter OBU header").isEqualTo((byte) 0x12);
+        assertThat(tu[1]).as("temporal delimiter size").isZero();
+        int i = 2;
+        while (i < tu.length) {
+            int header = tu[i] & 0xff;
+            assertThat(header & 0x80).as("obu_forbidden_bit").isZero();
+            assertThat(header & 0x02).as("obu_has_size_field").isNotZero();
+            i += (header & 0x04) != 0 ? 2 : 1;
+            long size = 0;
+            int shift = 0;
+            int b;
+            do {
+                assertThat(i).as("obu_size inside the unit").isLessThan(tu.length);
+                b = tu[i++] & 0xff;
+                size |= (long) (b & 0x7f) << shift;
+                shift += 7;
+            } while ((b & 0x80) != 0);
+            assertThat(size).as("OBU inside the unit").isLessThanOrEqualTo(tu.length - i);
+            i += (int) size;
         }
     }
 }

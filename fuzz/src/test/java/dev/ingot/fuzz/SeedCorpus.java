@@ -217,6 +217,32 @@ final class SeedCorpus {
                 .u8(0x05).chunk(hex("78 04"))
                 .toByteArray());
 
+        // H.265 (RFC 7798): x265's parameter sets out of band and in an AP, an IDR in a FU, a loss, a reset
+        byte[] hevcFmtp = ("profile-id=1;sprop-vps=QAEMAf//AWAAAAMAkAAAAwAAAwBdugJA;"
+                + "sprop-sps=QgEBAWAAAAMAkAAAAwAAAwBdoAKAgC0WW6Skwv/wABAAFqAgICCAAAADAIAAAA8E;sprop-pps=RAHAcYMS")
+                .getBytes(StandardCharsets.US_ASCII);
+        write(depacketizer.resolve("h265"), "ap-idr-fu-loss-reset", new FuzzBytes.Writer()
+                .u8(hevcFmtp.length).bytes(hevcFmtp).u16(200).u32(90_000)
+                .u8(0x00).chunk(hex("6001 0004 44 01 c0 71 0004 4601 5000"))
+                .u8(0x00).chunk(hex("6201 93 af0011"))
+                .u8(0x00).chunk(hex("6201 13 2233"))
+                .u8(0x10).chunk(hex("6201 53 4455"))
+                .u8(0x18).u16(3000).chunk(hex("0201 d02244"))
+                .u8(0x1C).u8(1).u16(3000).chunk(hex("0201 d03355"))
+                .u8(0xFF)
+                .u8(0x18).u16(3000).chunk(hex("2601 af6677"))
+                .toByteArray());
+        // AV1: a key temporal unit (sequence header with a length, frame OBU without, W=2), an inter unit split
+        // across two packets (Y then Z), a lost packet, then a keyframe again without its sequence header
+        write(depacketizer.resolve("av1"), "key-split-loss-key", new FuzzBytes.Writer()
+                .u16(300).u32(3000)
+                .u8(0x10).chunk(hex("28 0b 08 000000024fff6bb45f5f 30 10 aabbccdd"))
+                .u8(0x08).u16(3000).chunk(hex("50 30 30 1122"))
+                .u8(0x10).chunk(hex("90 3344"))
+                .u8(0x1C).u8(1).u16(3000).chunk(hex("10 30 30 5566"))
+                .u8(0x18).u16(3000).chunk(hex("18 30 10 778899"))
+                .toByteArray());
+
         System.out.println("seeds written under " + root);
     }
 

@@ -1,91 +1,93 @@
 package dev.ingot.media.decode;
 
-import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_OPUS;
-import static org.bytedeco.ffmpeg.global.avcodec.AV_INPUT_BUFFER_PADDING_SIZE;
-import static org.bytedeco.ffmpeg.global.avutil.AV_NOPTS_VALUE;
 import static org.bytedeco.ffmpeg.global.avutil.AV_SAMPLE_FMT_DBL;
-import static org.bytedeco.ffmpeg.global.avutil.AV_SAMPLE_FMT_FLT;
+import static org.bytedeco.ffmpeg.global.avutil.AV_SAMPLE_FMT_S16;
 
 import dev.ingot.media.frame.AudioBatch;
+import dev.ingot.media.payload.OpusToc;
+import io.github.jaredmdobson.concentus.OpusDecoder;
+import io.github.jaredmdobson.concentus.OpusException;
 import java.util.Objects;
 import java.util.function.Consumer;
-import org.bytedeco.ffmpeg.avcodec.AVCodec;
-import org.bytedeco.ffmpeg.avcodec.AVCodecContext;
-import org.bytedeco.ffmpeg.avcodec.AVPacket;
 import org.bytedeco.ffmpeg.avutil.AVChannelLayout;
-import org.bytedeco.ffmpeg.avutil.AVDictionary;
-import org.bytedeco.ffmpeg.avutil.AVFrame;
-import org.bytedeco.ffmpeg.global.avcodec;
 import org.bytedeco.ffmpeg.global.avutil;
 import org.bytedeco.ffmpeg.global.swresample;
 import org.bytedeco.ffmpeg.swresample.SwrContext;
-import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.DoublePointer;
-import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.javacpp.PointerPointer;
+import org.bytedeco.javacpp.ShortPointer;
 
 /**
- * Decodes one input's Opus packets (RFC 7587: 48 kHz, mono or stereo) with FFmpeg's libopus decoder and
- * resamples them with swresample to the mixing sample rate as interleaved doubles ({@link AudioBatch}).
+ * Decodes one input's Opus packets (RFC 7587: 48 kHz, mono or stereo) and resamples them with FFmpeg's
+ * swresample to the mixing sample rate as interleaved doubles ({@link AudioBatch}).
+ *
+ * <p><b>Decoder.</b> Concentus (BSD-3-Clause), a pure-Java port of the reference libopus decoder, because it
+ * takes libopus's {@code decode_fec} flag: FFmpeg's libopus wrapper always decodes with {@code decode_fec = 0}
+ * and its native opus decoder skips LBRR data and has no concealment, so neither can recover a lost packet from
+ * the next one's in-band FEC. It costs about 1.3-1.6 times libopus's CPU, a few percent of a core per stream
+ * (BENCHMARKS.md, {@code OpusDecodeBenchmark}).
  *
  * <p>The channel count is fixed when the decoder opens (from the SDP's {@code stereo}/{@code sprop-stereo}, or
- * from the first packet's TOC, see {@link #opusChannels}); libopus mixes packets of the other kind down or up,
- * so batches keep one layout for the life of the stream.
+ * from the first packet's TOC, see {@link #opusChannels}); Opus mixes packets of the other kind down or up, so
+ * batches keep one layout for the life of the stream.
  *
- * <p><b>Loss.</b> {@link #conceal} runs Opus packet-loss concealment for one lost packet: it hands libopus a
- * packet whose frames have length zero, which RFC 6716 §3.2 and libopus treat as lost frames, and emits the
- * concealed audio at the lost packet's time. A caller that would rather leave a gap simply does not call it.
+ * <p><b>Loss.</b> {@link #decodeAfterGap} fills the audio missing before a packet, so that the PCM timeline has
+ * no holes: when packets were lost and the packet carries LBRR, the last lost packet's worth is rebuilt from it
+ * (in-band FEC, RFC 6716 §2.1.7) and the rest is concealed (Opus PLC); a gap without lost packets (DTX, the
+ * sender paused) is concealed, which Opus turns into comfort noise. What to fill comes with each packet (from the
+ * depacketizer's sequence numbers and timestamps), so the decoder keeps no clock and may run on any thread, one
+ * at a time.
  *
- * <p><b>Threading.</b> Not thread-safe; confined to the input's decoding thread, like {@link VideoDecoder}.
- * Batches are immutable and may go to any thread.
+ * <p><b>Threading.</b> Not thread-safe; one caller at a time, like {@link VideoDecoder}. Batches are immutable
+ * and may go to any thread.
  */
 public final class AudioDecoder implements AutoCloseable {
     static final int MAX_PACKET_BYTES = 64 * 1024;
+    /** Longest gap filled before a packet; a longer one (a publisher that stopped for a while) is left empty. */
+    public static final int MAX_FILL_SAMPLES = 48_000;
     private static final int OPUS_RATE = 48_000;
+    /** 120 ms at 48 kHz: the most one Opus packet (or one concealment call) yields. */
+    private static final int MAX_CHUNK = 5760;
+    /** Concealment goes in steps of 2.5 ms (RFC 6716's smallest frame). */
+    private static final int PLC_STEP = 120;
 
     private final int channels;
     private final int outputRate;
-    private final String decoderName;
-    private AVCodecContext context;
-    private AVPacket packet;
-    private AVFrame received;
-    private BytePointer input;
-    private int inputCapacity;
-    private final byte[] lossPacket = new byte[1];
+    private final OpusDecoder opus;
+    private final short[] pcm;
+    private ShortPointer input;
 
     private SwrContext swr;
-    private int swrInFormat = -1;
-    private int swrInRate = -1;
-    private int swrInChannels = -1;
+    private AVChannelLayout inLayout;
     private AVChannelLayout outLayout;
     private DoublePointer output;
     private int outputCapacitySamples;
     private PointerPointer<DoublePointer> outputPlanes;
+    private PointerPointer<ShortPointer> inputPlanes;
 
-    private int lastToc = -1;
-    private int lastFrameCount;
+    private int lastPacketSamples;
     private boolean closed;
     private long packets;
     private long batches;
     private long errors;
     private long concealedPackets;
+    private long concealedSamples;
+    private long fecRecoveredPackets;
     private String lastError = "";
 
-    private AudioDecoder(int channels, int outputRate, String decoderName, AVCodecContext context) {
+    private AudioDecoder(int channels, int outputRate, OpusDecoder opus) {
         this.channels = channels;
         this.outputRate = outputRate;
-        this.decoderName = decoderName;
-        this.context = context;
-        this.packet = avcodec.av_packet_alloc();
-        this.received = avutil.av_frame_alloc();
+        this.opus = opus;
+        this.pcm = new short[MAX_CHUNK * channels];
+        this.input = new ShortPointer((long) MAX_CHUNK * channels);
+        this.inLayout = new AVChannelLayout();
         this.outLayout = new AVChannelLayout();
+        avutil.av_channel_layout_default(inLayout, channels);
         avutil.av_channel_layout_default(outLayout, channels);
         this.outputPlanes = new PointerPointer<>(1);
-        if (packet == null || packet.isNull() || received == null || received.isNull()) {
-            close();
-            throw new DecoderException("FFmpeg could not allocate a packet or frame");
-        }
-        ensureInputCapacity(1500);
+        this.inputPlanes = new PointerPointer<>(1);
+        openResampler();
         ensureOutputCapacity(4096);
     }
 
@@ -94,7 +96,7 @@ public final class AudioDecoder implements AutoCloseable {
      *
      * @param channels         1 or 2: the layout of every batch
      * @param outputSampleRate the mixing rate (Smelter: 8000, 12000, 16000, 24000 or 48000)
-     * @throws DecoderException if FFmpeg has no Opus decoder
+     * @throws DecoderException if the decoder or FFmpeg's resampler cannot be set up
      */
     public static AudioDecoder openOpus(int channels, int outputSampleRate) {
         if (channels != 1 && channels != 2) {
@@ -103,34 +105,17 @@ public final class AudioDecoder implements AutoCloseable {
         if (outputSampleRate < 8000 || outputSampleRate > 192_000) {
             throw new IllegalArgumentException("unsupported output sample rate " + outputSampleRate);
         }
-        AVCodec codec;
+        OpusDecoder opus;
         try {
-            // libopus is the reference decoder and the only one that conceals losses; FFmpeg's own is the fallback.
-            codec = avcodec.avcodec_find_decoder_by_name("libopus");
-            if (codec == null || codec.isNull()) {
-                codec = avcodec.avcodec_find_decoder(AV_CODEC_ID_OPUS);
-            }
-        } catch (Throwable t) {
-            throw new DecoderException("FFmpeg could not be loaded: " + t, t);
+            opus = new OpusDecoder(OPUS_RATE, channels);
+        } catch (OpusException e) {
+            throw new DecoderException("opus: cannot create a decoder: " + e.getMessage(), e);
         }
-        if (codec == null || codec.isNull()) {
-            throw new DecoderException("this FFmpeg build has no Opus decoder");
+        try {
+            return new AudioDecoder(channels, outputSampleRate, opus);
+        } catch (UnsatisfiedLinkError | NoClassDefFoundError e) {
+            throw new DecoderException("FFmpeg could not be loaded: " + e, e);
         }
-        AVCodecContext ctx = avcodec.avcodec_alloc_context3(codec);
-        if (ctx == null || ctx.isNull()) {
-            throw new DecoderException("FFmpeg could not allocate a decoder context");
-        }
-        ctx.thread_count(1);
-        ctx.sample_rate(OPUS_RATE);
-        avutil.av_channel_layout_uninit(ctx.ch_layout());
-        avutil.av_channel_layout_default(ctx.ch_layout(), channels);
-        ctx.request_sample_fmt(AV_SAMPLE_FMT_FLT);
-        int rc = avcodec.avcodec_open2(ctx, codec, (AVDictionary) null);
-        if (rc < 0) {
-            avcodec.avcodec_free_context(ctx);
-            throw new DecoderException("opus: avcodec_open2 failed: " + FfmpegError.describe(rc));
-        }
-        return new AudioDecoder(channels, outputSampleRate, codec.name().getString(), ctx);
     }
 
     /**
@@ -138,31 +123,51 @@ public final class AudioDecoder implements AutoCloseable {
      * 1 or 2, or 0 for an empty packet.
      */
     public static int opusChannels(byte[] packet, int len) {
-        return len < 1 ? 0 : ((packet[0] >> 2) & 1) + 1;
+        return OpusToc.channels(packet, len);
     }
 
     /**
-     * Decodes one Opus packet ({@code packet[0..len)}, copied) and hands the resampled PCM to {@code out}.
+     * Decodes one Opus packet ({@code packet[0..len)}) that follows the previous one without a gap, and hands the
+     * resampled PCM to {@code out}.
      *
      * @return {@link DecodeResult#OK}, or {@link DecodeResult#DROPPED} if the decoder rejected the packet (the
      *         next packet decodes normally)
      */
     public DecodeResult decode(byte[] opusPacket, int len, long ptsNanos, Consumer<AudioBatch> out) {
+        return decodeAfterGap(opusPacket, len, ptsNanos, 0, false, out);
+    }
+
+    /**
+     * Fills the audio missing just before this packet, then decodes the packet.
+     *
+     * @param gapSamples  48 kHz samples missing between the end of the previous packet and this one's start
+     *                    ({@link dev.ingot.media.payload.EncodedFrame#gapSamples()}); 0 for none. Rounded down to
+     *                    2.5 ms; more than {@link #MAX_FILL_SAMPLES} is not filled
+     * @param packetsLost whether the gap is lost packets (sequence numbers missing), so the packet's in-band FEC
+     *                    may rebuild its last part; false for a pause in sending (DTX)
+     * @param ptsNanos    this packet's presentation time; the filled audio ends there
+     */
+    public DecodeResult decodeAfterGap(byte[] opusPacket, int len, long ptsNanos, int gapSamples, boolean packetsLost,
+            Consumer<AudioBatch> out) {
         checkOpen();
         Objects.checkFromIndexSize(0, len, opusPacket.length);
         packets++;
         if (len == 0 || len > MAX_PACKET_BYTES) {
             return drop("packet of " + len + " bytes");
         }
-        DecodeResult result = send(opusPacket, len, ptsNanos, out);
-        if (result == DecodeResult.OK) {
-            int frames = frameCount(opusPacket, len);
-            if (frames > 0) {
-                lastToc = opusPacket[0] & 0xff;
-                lastFrameCount = frames;
-            }
+        int fill = gapSamples - gapSamples % PLC_STEP;
+        if (fill > 0 && fill <= MAX_FILL_SAMPLES && lastPacketSamples > 0) {
+            fill(opusPacket, len, ptsNanos, fill, packetsLost, out);
         }
-        return result;
+        int n;
+        try {
+            n = opus.decode(opusPacket, 0, len, pcm, 0, MAX_CHUNK, false);
+        } catch (OpusException | RuntimeException e) {
+            return drop("decode: " + e.getMessage());
+        }
+        lastPacketSamples = n;
+        emit(n, ptsNanos, out);
+        return DecodeResult.OK;
     }
 
     /**
@@ -171,105 +176,94 @@ public final class AudioDecoder implements AutoCloseable {
      */
     public void conceal(long ptsNanos, Consumer<AudioBatch> out) {
         checkOpen();
-        if (lastToc < 0) {
+        if (lastPacketSamples > 0) {
+            concealedPackets++;
+            plc(lastPacketSamples, ptsNanos, out);
+        }
+    }
+
+    /** {@code samples} (a multiple of 2.5 ms) of audio before the packet: PLC, with FEC for the last part if it can. */
+    private void fill(byte[] packet, int len, long ptsNanos, int samples, boolean packetsLost, Consumer<AudioBatch> out) {
+        long start = ptsNanos - samples * 1_000_000_000L / OPUS_RATE;
+        int fecSamples = OpusToc.frameSamples48k(packet[0] & 0xff);
+        boolean fec = packetsLost && OpusToc.hasLbrr(packet, len) && fecSamples <= samples && fecSamples <= MAX_CHUNK;
+        int concealed = fec ? samples - fecSamples : samples;
+        if (concealed > 0) {
+            concealedPackets++;
+            plc(concealed, start, out);
+        }
+        if (fec) {
+            try {
+                // libopus (and Concentus) rebuild the last fecSamples of the gap from the packet's LBRR data
+                int n = opus.decode(packet, 0, len, pcm, 0, fecSamples, true);
+                fecRecoveredPackets++;
+                emit(n, start + concealed * 1_000_000_000L / OPUS_RATE, out);
+            } catch (OpusException | RuntimeException e) {
+                drop("fec: " + e.getMessage());
+                plc(fecSamples, start + concealed * 1_000_000_000L / OPUS_RATE, out);
+            }
+        }
+    }
+
+    /** Packet-loss concealment for {@code samples} (a multiple of 2.5 ms) starting at {@code startNanos}. */
+    private void plc(int samples, long startNanos, Consumer<AudioBatch> out) {
+        int done = 0;
+        while (done < samples) {
+            int chunk = Math.min(MAX_CHUNK, samples - done);
+            int n;
+            try {
+                n = opus.decode(null, 0, 0, pcm, 0, chunk, false);
+            } catch (OpusException | RuntimeException e) {
+                drop("conceal: " + e.getMessage());
+                return;
+            }
+            if (n <= 0) {
+                return;
+            }
+            concealedSamples += n;
+            emit(n, startNanos + done * 1_000_000_000L / OPUS_RATE, out);
+            done += n;
+        }
+    }
+
+    /** Resamples {@code samples} per channel of {@link #pcm} to the mixing rate and hands the batch on. */
+    private void emit(int samples, long ptsNanos, Consumer<AudioBatch> out) {
+        if (samples <= 0) {
             return;
         }
-        concealedPackets++;
-        // A code-0 packet that is only a TOC byte holds one frame of length zero: libopus conceals one frame of
-        // the TOC's duration. Repeat for each frame the lost packet is assumed to have carried.
-        lossPacket[0] = (byte) (lastToc & 0xfc);
-        long frameNanos = frameSamples48k(lastToc) * 1_000_000_000L / OPUS_RATE;
-        for (int i = 0; i < lastFrameCount; i++) {
-            send(lossPacket, 1, ptsNanos + i * frameNanos, out);
-        }
-    }
-
-    private DecodeResult send(byte[] data, int len, long ptsNanos, Consumer<AudioBatch> out) {
-        ensureInputCapacity(len);
-        input.position(0).put(data, 0, len);
-        Pointer.memset(input.position(len), 0, AV_INPUT_BUFFER_PADDING_SIZE);
-        input.position(0);
-        packet.data(input).size(len).pts(ptsNanos).dts(AV_NOPTS_VALUE).flags(0);
-        int rc = avcodec.avcodec_send_packet(context, packet);
-        if (rc < 0) {
-            drain(ptsNanos, out);
-            return drop("send: " + FfmpegError.describe(rc));
-        }
-        return drain(ptsNanos, out);
-    }
-
-    private DecodeResult drain(long ptsNanos, Consumer<AudioBatch> out) {
-        while (true) {
-            int rc = avcodec.avcodec_receive_frame(context, received);
-            if (rc == FfmpegError.EAGAIN || rc == FfmpegError.EOF) {
-                return DecodeResult.OK;
-            }
-            if (rc < 0) {
-                return drop("receive: " + FfmpegError.describe(rc));
-            }
-            try {
-                long pts = received.pts() == AV_NOPTS_VALUE ? ptsNanos : received.pts();
-                AudioBatch batch = resample(pts);
-                if (batch != null) {
-                    batches++;
-                    out.accept(batch);
-                }
-            } finally {
-                avutil.av_frame_unref(received);
-            }
-        }
-    }
-
-    private AudioBatch resample(long ptsNanos) {
-        int inSamples = received.nb_samples();
-        if (inSamples <= 0) {
-            return null;
-        }
-        prepareResampler();
         // The first sample out of this call is the one delayed by what the resampler still holds.
         long delayNanos = swresample.swr_get_delay(swr, 1_000_000_000L);
-        int maxOut = swresample.swr_get_out_samples(swr, inSamples);
+        int maxOut = swresample.swr_get_out_samples(swr, samples);
         ensureOutputCapacity(maxOut);
+        input.position(0).put(pcm, 0, samples * channels);
+        inputPlanes.put(0, input);
         outputPlanes.put(0, output);
-        int n = swresample.swr_convert(swr, outputPlanes, outputCapacitySamples, received.extended_data(), inSamples);
+        int n = swresample.swr_convert(swr, outputPlanes, outputCapacitySamples, inputPlanes, samples);
         if (n < 0) {
             drop("resample: " + FfmpegError.describe(n));
-            return null;
-        }
-        if (n == 0) {
-            return null;
-        }
-        double[] samples = new double[n * channels];
-        output.position(0).get(samples);
-        return new AudioBatch(samples, outputRate, channels, ptsNanos - delayNanos, n);
-    }
-
-    private void prepareResampler() {
-        int format = received.format();
-        int rate = received.sample_rate();
-        int inChannels = received.ch_layout().nb_channels();
-        if (swr != null && format == swrInFormat && rate == swrInRate && inChannels == swrInChannels) {
             return;
         }
-        if (swr != null) {
-            swresample.swr_free(swr);
+        if (n == 0) {
+            return;
         }
+        double[] converted = new double[n * channels];
+        output.position(0).get(converted);
+        batches++;
+        out.accept(new AudioBatch(converted, outputRate, channels, ptsNanos - delayNanos, n));
+    }
+
+    private void openResampler() {
         swr = new SwrContext(null);
-        int rc = swresample.swr_alloc_set_opts2(swr, outLayout, AV_SAMPLE_FMT_DBL, outputRate,
-                received.ch_layout(), format, rate, 0, null);
+        int rc = swresample.swr_alloc_set_opts2(swr, outLayout, AV_SAMPLE_FMT_DBL, outputRate, inLayout,
+                AV_SAMPLE_FMT_S16, OPUS_RATE, 0, null);
         if (rc >= 0) {
             rc = swresample.swr_init(swr);
         }
         if (rc < 0) {
-            swresample.swr_free(swr);
-            swr = null;
-            swrInFormat = -1;
-            throw new DecoderException("swresample cannot convert " + inChannels + " channels of format " + format
-                    + " at " + rate + " Hz: " + FfmpegError.describe(rc));
+            close();
+            throw new DecoderException("swresample cannot convert " + channels + " channels from " + OPUS_RATE
+                    + " to " + outputRate + " Hz: " + FfmpegError.describe(rc));
         }
-        swrInFormat = format;
-        swrInRate = rate;
-        swrInChannels = inChannels;
     }
 
     private DecodeResult drop(String why) {
@@ -280,26 +274,12 @@ public final class AudioDecoder implements AutoCloseable {
 
     /** Number of frames in an Opus packet (RFC 6716 §3.2), or 0 if the packet is malformed. */
     static int frameCount(byte[] packet, int len) {
-        if (len < 1) {
-            return 0;
-        }
-        return switch (packet[0] & 0x03) {
-            case 0 -> 1;
-            case 1, 2 -> 2;
-            default -> len < 2 ? 0 : packet[1] & 0x3f;
-        };
+        return OpusToc.frameCount(packet, len);
     }
 
     /** Samples per frame at 48 kHz for a TOC byte's configuration (RFC 6716 §3.1, Table 2). */
     static int frameSamples48k(int toc) {
-        int config = (toc >> 3) & 0x1f;
-        if (config < 12) { // SILK-only: 10, 20, 40, 60 ms
-            return new int[] {480, 960, 1920, 2880}[config & 3];
-        }
-        if (config < 16) { // hybrid: 10, 20 ms
-            return (config & 1) == 0 ? 480 : 960;
-        }
-        return new int[] {120, 240, 480, 960}[config & 3]; // CELT-only: 2.5, 5, 10, 20 ms
+        return OpusToc.frameSamples48k(toc);
     }
 
     public int channels() {
@@ -310,9 +290,9 @@ public final class AudioDecoder implements AutoCloseable {
         return outputRate;
     }
 
-    /** FFmpeg's decoder name ({@code libopus}, or {@code opus} where libopus is missing). */
+    /** The decoder's name: {@code concentus} (libopus ported to Java). */
     public String decoderName() {
-        return decoderName;
+        return "concentus";
     }
 
     public long packets() {
@@ -327,8 +307,19 @@ public final class AudioDecoder implements AutoCloseable {
         return errors;
     }
 
+    /** Gaps (or parts of gaps) filled by packet-loss concealment. */
     public long concealedPackets() {
         return concealedPackets;
+    }
+
+    /** 48 kHz samples produced by concealment. */
+    public long concealedSamples() {
+        return concealedSamples;
+    }
+
+    /** Lost packets rebuilt from the next packet's in-band FEC (LBRR). */
+    public long fecRecoveredPackets() {
+        return fecRecoveredPackets;
     }
 
     public String lastError() {
@@ -342,27 +333,18 @@ public final class AudioDecoder implements AutoCloseable {
             return;
         }
         closed = true;
-        if (context != null) {
-            avcodec.avcodec_free_context(context);
-            context = null;
-        }
-        if (packet != null) {
-            avcodec.av_packet_free(packet);
-            packet = null;
-        }
-        if (received != null) {
-            avutil.av_frame_free(received);
-            received = null;
-        }
         if (swr != null) {
             swresample.swr_free(swr);
             swr = null;
         }
-        if (outLayout != null) {
-            avutil.av_channel_layout_uninit(outLayout);
-            outLayout.close();
-            outLayout = null;
+        for (AVChannelLayout layout : new AVChannelLayout[] {inLayout, outLayout}) {
+            if (layout != null) {
+                avutil.av_channel_layout_uninit(layout);
+                layout.close();
+            }
         }
+        inLayout = null;
+        outLayout = null;
         if (input != null) {
             input.close();
             input = null;
@@ -375,24 +357,16 @@ public final class AudioDecoder implements AutoCloseable {
             outputPlanes.close();
             outputPlanes = null;
         }
+        if (inputPlanes != null) {
+            inputPlanes.close();
+            inputPlanes = null;
+        }
     }
 
     private void checkOpen() {
         if (closed) {
             throw new IllegalStateException("audio decoder is closed");
         }
-    }
-
-    private void ensureInputCapacity(int len) {
-        if (len <= inputCapacity) {
-            return;
-        }
-        int capacity = Math.max(len, inputCapacity * 2);
-        if (input != null) {
-            input.close();
-        }
-        input = new BytePointer((long) capacity + AV_INPUT_BUFFER_PADDING_SIZE);
-        inputCapacity = capacity;
     }
 
     private void ensureOutputCapacity(int samplesPerChannel) {

@@ -6,10 +6,10 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Resolves Smelter's ordered {@code decoder_preferences} into the decoders to try, in order, exactly as
- * Smelter does: {@code any} expands where it stands to VP9, VP8, then H264 (Vulkan when a Vulkan Video decoder
- * exists, else FFmpeg); duplicates are dropped, the first kept; {@code vulkan_h264} without a Vulkan decoder is
- * dropped.
+ * Resolves the ordered {@code decoder_preferences} into the decoders to try, in order, as Smelter does:
+ * {@code any} expands where it stands to VP9, VP8, then H264 (Vulkan when a Vulkan Video decoder exists, else
+ * FFmpeg), and then, Ingot's extension, HEVC and AV1, so that a publisher offering only those is decoded;
+ * duplicates are dropped, the first kept; {@code vulkan_h264} without a Vulkan decoder is dropped.
  */
 public final class DecoderPreferences {
     /** Smelter's default when {@code video} (or its preference list) is absent. */
@@ -45,6 +45,8 @@ public final class DecoderPreferences {
                 case FFMPEG_H264 -> out.add(VideoDecoderKind.FFMPEG_H264);
                 case FFMPEG_VP8 -> out.add(VideoDecoderKind.FFMPEG_VP8);
                 case FFMPEG_VP9 -> out.add(VideoDecoderKind.FFMPEG_VP9);
+                case FFMPEG_HEVC -> out.add(VideoDecoderKind.FFMPEG_HEVC);
+                case FFMPEG_AV1 -> out.add(VideoDecoderKind.FFMPEG_AV1);
                 case VULKAN_H264 -> {
                     if (support.vulkanH264()) {
                         out.add(VideoDecoderKind.VULKAN_H264);
@@ -56,6 +58,8 @@ public final class DecoderPreferences {
                     out.add(VideoDecoderKind.FFMPEG_VP9);
                     out.add(VideoDecoderKind.FFMPEG_VP8);
                     out.add(support.vulkanH264() ? VideoDecoderKind.VULKAN_H264 : VideoDecoderKind.FFMPEG_H264);
+                    out.add(VideoDecoderKind.FFMPEG_HEVC);
+                    out.add(VideoDecoderKind.FFMPEG_AV1);
                 }
             }
         }

@@ -3,6 +3,7 @@ package dev.ingot.media.decode;
 import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_FLAG_LOW_DELAY;
 import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_HW_CONFIG_METHOD_HW_DEVICE_CTX;
 import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_H264;
+import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_HEVC;
 import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_VP8;
 import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_VP9;
 import static org.bytedeco.ffmpeg.global.avcodec.AV_INPUT_BUFFER_PADDING_SIZE;
@@ -30,8 +31,9 @@ import org.bytedeco.javacpp.IntPointer;
 import org.bytedeco.javacpp.Pointer;
 
 /**
- * Decodes one input's video access units (H264 in Annex B form, VP8 or VP9 frames, as the depacketizers of
- * RFC 6184 / RFC 7741 / RFC 9628 assemble them) with FFmpeg into {@link VideoFrame}s.
+ * Decodes one input's video access units (H264 and H265 in Annex B form, VP8 or VP9 frames, AV1 temporal units,
+ * as the depacketizers of RFC 6184 / RFC 7741 / RFC 9628 / RFC 7798 / the AV1 payload format assemble them)
+ * with FFmpeg into {@link VideoFrame}s: FFmpeg's h264, vp8, vp9 and hevc decoders, and libaom for AV1.
  *
  * <p><b>Threading.</b> Not thread-safe: an instance is confined to the one dedicated platform thread that runs
  * this input's decoding (native calls block, so not a virtual thread). FFmpeg runs single-threaded inside it
@@ -50,6 +52,8 @@ import org.bytedeco.javacpp.Pointer;
 public final class VideoDecoder implements AutoCloseable {
     /** An access unit larger than this is treated as corrupt (a 4K keyframe is a few hundred KB). */
     static final int MAX_ACCESS_UNIT_BYTES = 8 << 20;
+    /** libaom (BSD-2-Clause) is the AV1 decoder bytedeco's LGPL FFmpeg build carries; it has no dav1d. */
+    static final String AV1_SOFTWARE_DECODER = "libaom-av1";
     private static final int AV_FRAME_FLAG_CORRUPT = 1;
 
     private final VideoDecoderKind kind;
@@ -104,14 +108,16 @@ public final class VideoDecoder implements AutoCloseable {
 
     /** {@link #open} without consulting the probe (the probe itself uses this). */
     static VideoDecoder openUnchecked(VideoDecoderKind kind) {
-        int codecId = switch (kind.codec()) {
-            case H264 -> AV_CODEC_ID_H264;
-            case VP8 -> AV_CODEC_ID_VP8;
-            case VP9 -> AV_CODEC_ID_VP9;
-        };
         AVCodec codec;
         try {
-            codec = avcodec.avcodec_find_decoder(codecId);
+            codec = switch (kind.codec()) {
+                case H264 -> avcodec.avcodec_find_decoder(AV_CODEC_ID_H264);
+                case VP8 -> avcodec.avcodec_find_decoder(AV_CODEC_ID_VP8);
+                case VP9 -> avcodec.avcodec_find_decoder(AV_CODEC_ID_VP9);
+                case H265 -> avcodec.avcodec_find_decoder(AV_CODEC_ID_HEVC);
+                // FFmpeg's own av1 decoder only drives hardware; libaom is the software decoder this build has
+                case AV1 -> avcodec.avcodec_find_decoder_by_name(AV1_SOFTWARE_DECODER);
+            };
         } catch (Throwable t) {
             throw new DecoderException("FFmpeg could not be loaded: " + t, t);
         }

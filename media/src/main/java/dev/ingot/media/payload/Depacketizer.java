@@ -5,7 +5,7 @@ import java.util.function.Consumer;
 
 /**
  * Turns the RTP packets of one stream, in sequence order, into complete encoded frames (RFC 6184, 7741, 9628,
- * 7587). Decoding starts at a keyframe: video depacketizers drop frames until the first keyframe, and after a
+ * 7798, the AOM AV1 payload format, 7587). Decoding starts at a keyframe: video depacketizers drop frames until the first keyframe, and after a
  * loss that breaks the reference chain they drop again until the next one, meanwhile reporting
  * {@link #needsKeyframe()} so the transport can send a PLI. Opus never waits.
  *
@@ -42,9 +42,10 @@ public interface Depacketizer {
     DepacketizerStats stats();
 
     /**
-     * A depacketizer for an SDP rtpmap encoding name ({@code H264}, {@code VP8}, {@code VP9}, {@code opus};
-     * case-insensitive) with the format's fmtp parameters ({@code a=fmtp} value without the payload type, may
-     * be null). H264 takes {@code sprop-parameter-sets} from it.
+     * A depacketizer for an SDP rtpmap encoding name ({@code H264}, {@code VP8}, {@code VP9}, {@code H265},
+     * {@code AV1}, {@code opus}; case-insensitive) with the format's fmtp parameters ({@code a=fmtp} value without
+     * the payload type, may be null). H264 takes {@code sprop-parameter-sets} from it, H265 {@code sprop-vps/sps/pps}
+     * and whether DONL fields are present.
      *
      * @throws IllegalArgumentException for another encoding
      */
@@ -53,6 +54,8 @@ public interface Depacketizer {
             case "H264" -> H264Depacketizer.fromFmtp(fmtp);
             case "VP8" -> new Vp8Depacketizer();
             case "VP9" -> new Vp9Depacketizer();
+            case "H265" -> H265Depacketizer.fromFmtp(fmtp);
+            case "AV1" -> new Av1Depacketizer();
             case "OPUS" -> new OpusDepacketizer();
             default -> throw new IllegalArgumentException("no depacketizer for encoding " + encodingName);
         };

@@ -2,9 +2,7 @@ package dev.ingot.media.payload;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * Assembles H264 RTP payloads (RFC 6184) into access units in Annex B form (each NAL unit after a
@@ -80,27 +78,11 @@ public final class H264Depacketizer extends VideoDepacketizer {
 
     /** The NAL units of an fmtp line's {@code sprop-parameter-sets} (RFC 6184 §8.1), decoded from base64. */
     public static List<byte[]> spropParameterSets(String fmtp) {
-        List<byte[]> nals = new ArrayList<>();
         if (fmtp == null) {
-            return nals;
+            return new ArrayList<>();
         }
-        for (String param : fmtp.split(";")) {
-            int eq = param.indexOf('=');
-            if (eq < 0 || !param.substring(0, eq).trim().toLowerCase(Locale.ROOT).equals("sprop-parameter-sets")) {
-                continue;
-            }
-            for (String b64 : param.substring(eq + 1).trim().split(",")) {
-                try {
-                    byte[] nal = Base64.getDecoder().decode(b64.trim());
-                    if (nal.length > 0) {
-                        nals.add(nal);
-                    }
-                } catch (IllegalArgumentException notBase64) {
-                    // skipped, as documented
-                }
-            }
-        }
-        return nals;
+        return dev.ingot.rtc.sdp.Fmtp.of(96, fmtp).parameter("sprop-parameter-sets")
+                .map(dev.ingot.rtc.sdp.Fmtp::base64List).orElseGet(ArrayList::new);
     }
 
     @Override
@@ -261,30 +243,15 @@ public final class H264Depacketizer extends VideoDepacketizer {
 
     @Override
     boolean isKeyframe() {
-        return sawIdr && (sawSps || anyKnown(sps)) && (sawPps || anyKnown(pps));
+        return sawIdr && (sawSps || ParameterSets.anyKnown(sps)) && (sawPps || ParameterSets.anyKnown(pps));
     }
 
     @Override
     byte[] output() {
-        byte[] au = frame.array();
-        int length = frame.length();
         if (!sawIdr || (sawSps && sawPps)) {
-            return frame.copy(0, length);
+            return frame.copy(0, frame.length());
         }
-        int extra = 0;
-        for (byte[] nal : sps) {
-            extra += nal == null ? 0 : 4 + nal.length;
-        }
-        for (byte[] nal : pps) {
-            extra += nal == null ? 0 : 4 + nal.length;
-        }
-        byte[] data = new byte[length + extra];
-        System.arraycopy(au, 0, data, 0, leadingAudEnd);
-        int at = leadingAudEnd;
-        at = writeAll(sps, data, at);
-        at = writeAll(pps, data, at);
-        System.arraycopy(au, leadingAudEnd, data, at, length - leadingAudEnd);
-        return data;
+        return ParameterSets.insertAfter(frame, leadingAudEnd, sps, pps);
     }
 
     @Override
@@ -306,65 +273,13 @@ public final class H264Depacketizer extends VideoDepacketizer {
         if (len < 2 || len > MAX_PARAMETER_SET_BYTES) {
             return;
         }
+        BitReader r = new BitReader(b, off + 1, len - 1, true);
         int type = b[off] & 0x1F;
         if (type == NAL_SPS) {
-            // profile_idc, constraint flags, level_idc, then ue(v) seq_parameter_set_id (H.264 §7.3.2.1.1)
-            int id = len > 4 ? readUe(b, off + 4, len - 4) : -1;
-            if (id >= 0 && id < sps.length) {
-                sps[id] = Arrays.copyOfRange(b, off, off + len);
-            }
+            r.skip(24); // profile_idc, constraint flags, level_idc, then seq_parameter_set_id (H.264 §7.3.2.1.1)
+            ParameterSets.store(sps, r.ue(), r, b, off, len);
         } else if (type == NAL_PPS) {
-            int id = readUe(b, off + 1, len - 1); // pic_parameter_set_id first (§7.3.2.2)
-            if (id >= 0 && id < pps.length) {
-                pps[id] = Arrays.copyOfRange(b, off, off + len);
-            }
+            ParameterSets.store(pps, r.ue(), r, b, off, len); // pic_parameter_set_id first (§7.3.2.2)
         }
-    }
-
-    /**
-     * Reads one Exp-Golomb ue(v) from the start of the bytes, or -1. Emulation prevention bytes cannot occur
-     * in the few leading bits read here (a small ue(v) has at most 8 leading zero bits).
-     */
-    private static int readUe(byte[] b, int off, int len) {
-        int bits = Math.min(len, 4) * 8;
-        int zeros = 0;
-        int pos = 0;
-        while (pos < bits && bit(b, off, pos) == 0) {
-            zeros++;
-            pos++;
-        }
-        if (zeros > 8 || pos + 1 + zeros > bits) {
-            return -1;
-        }
-        pos++;
-        int value = 0;
-        for (int i = 0; i < zeros; i++) {
-            value = (value << 1) | bit(b, off, pos++);
-        }
-        return (1 << zeros) - 1 + value;
-    }
-
-    private static int bit(byte[] b, int off, int pos) {
-        return (b[off + (pos >> 3)] >> (7 - (pos & 7))) & 1;
-    }
-
-    private static boolean anyKnown(byte[][] sets) {
-        for (byte[] s : sets) {
-            if (s != null) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static int writeAll(byte[][] sets, byte[] data, int at) {
-        for (byte[] nal : sets) {
-            if (nal != null) {
-                data[at + 3] = 1;
-                System.arraycopy(nal, 0, data, at + 4, nal.length);
-                at += 4 + nal.length;
-            }
-        }
-        return at;
     }
 }

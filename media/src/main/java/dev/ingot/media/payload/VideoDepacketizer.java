@@ -8,7 +8,7 @@ import java.util.function.Consumer;
  * frame buffer through {@link #put} and decides what a frame start, a keyframe and a complete frame are.
  */
 abstract sealed class VideoDepacketizer implements Depacketizer
-        permits H264Depacketizer, Vp8Depacketizer, Vp9Depacketizer {
+        permits H264Depacketizer, H265Depacketizer, Av1Depacketizer, Vp8Depacketizer, Vp9Depacketizer {
 
     /** The frame being assembled. */
     final FrameBuffer frame;

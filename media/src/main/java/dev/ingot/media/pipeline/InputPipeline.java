@@ -124,7 +124,7 @@ public final class InputPipeline implements AutoCloseable {
         }
     }
 
-    /** Opus packets through libopus, resampled to the mixing rate; the decoder opens on the first packet. */
+    /** Opus packets (Concentus, with in-band FEC and concealment), resampled to the mixing rate; opens on the first packet. */
     private final class AudioBatches implements TrackPipeline.FrameDecoder {
         private final int sampleRate;
         private AudioDecoder decoder;
@@ -137,10 +137,10 @@ public final class InputPipeline implements AutoCloseable {
         public boolean decode(EncodedFrame frame, long ptsNanos) {
             if (decoder == null) {
                 decoder = AudioDecoder.openOpus(AudioDecoder.opusChannels(frame.data(), frame.length()), sampleRate);
-            } else if (frame.discontinuity()) {
-                decoder.conceal(ptsNanos - 20_000_000L, this::deliver);
             }
-            decoder.decode(frame.data(), frame.length(), ptsNanos, this::deliver);
+            // what was lost or paused before this packet is filled from its FEC or concealed (the frame says)
+            decoder.decodeAfterGap(frame.data(), frame.length(), ptsNanos, frame.gapSamples(), frame.lostPackets() > 0,
+                    this::deliver);
             return true;
         }
 

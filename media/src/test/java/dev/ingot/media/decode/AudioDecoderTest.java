@@ -130,7 +130,7 @@ class AudioDecoderTest {
                 assertThat(AudioDecoder.opusChannels(p, p.length)).isEqualTo(2);
                 assertThat(decoder.decode(p, p.length, i * PACKET_NANOS, batches::add)).isEqualTo(DecodeResult.OK);
             }
-            assertThat(decoder.decoderName()).isEqualTo("libopus");
+            assertThat(decoder.decoderName()).isEqualTo("concentus");
             assertThat(decoder.errors()).isZero();
         }
         assertThat(batches).hasSizeGreaterThanOrEqualTo(packets.size() - 1);

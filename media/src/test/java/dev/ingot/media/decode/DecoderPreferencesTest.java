@@ -1,6 +1,8 @@
 package dev.ingot.media.decode;
 
 import static dev.ingot.media.decode.DecoderPreference.ANY;
+import static dev.ingot.media.decode.DecoderPreference.FFMPEG_AV1;
+import static dev.ingot.media.decode.DecoderPreference.FFMPEG_HEVC;
 import static dev.ingot.media.decode.DecoderPreference.FFMPEG_H264;
 import static dev.ingot.media.decode.DecoderPreference.FFMPEG_VP8;
 import static dev.ingot.media.decode.DecoderPreference.VULKAN_H264;
@@ -15,17 +17,31 @@ class DecoderPreferencesTest {
     private static final VideoDecoderSupport VULKAN = new VideoDecoderSupport(true, "test gpu");
 
     @Test
-    void anyExpandsToVp9Vp8H264InPlaceAndDropsDuplicates() throws Exception {
+    void anyExpandsToSmeltersVp9Vp8H264ThenHevcAndAv1InPlaceAndDropsDuplicates() throws Exception {
         assertThat(DecoderPreferences.resolve(List.of(FFMPEG_H264, ANY), NO_VULKAN).decoders())
-                .containsExactly(VideoDecoderKind.FFMPEG_H264, VideoDecoderKind.FFMPEG_VP9, VideoDecoderKind.FFMPEG_VP8);
+                .containsExactly(VideoDecoderKind.FFMPEG_H264, VideoDecoderKind.FFMPEG_VP9, VideoDecoderKind.FFMPEG_VP8,
+                        VideoDecoderKind.FFMPEG_HEVC, VideoDecoderKind.FFMPEG_AV1);
         assertThat(DecoderPreferences.resolve(DecoderPreferences.DEFAULT, NO_VULKAN).decoders())
-                .containsExactly(VideoDecoderKind.FFMPEG_VP9, VideoDecoderKind.FFMPEG_VP8, VideoDecoderKind.FFMPEG_H264);
+                .containsExactly(VideoDecoderKind.FFMPEG_VP9, VideoDecoderKind.FFMPEG_VP8, VideoDecoderKind.FFMPEG_H264,
+                        VideoDecoderKind.FFMPEG_HEVC, VideoDecoderKind.FFMPEG_AV1);
+        assertThat(DecoderPreferences.resolve(List.of(FFMPEG_AV1, ANY), NO_VULKAN).decoders())
+                .containsExactly(VideoDecoderKind.FFMPEG_AV1, VideoDecoderKind.FFMPEG_VP9, VideoDecoderKind.FFMPEG_VP8,
+                        VideoDecoderKind.FFMPEG_H264, VideoDecoderKind.FFMPEG_HEVC);
+    }
+
+    @Test
+    void hevcAndAv1AreIngotsOwnNames() {
+        assertThat(DecoderPreference.fromJsonName("ffmpeg_hevc")).contains(FFMPEG_HEVC);
+        assertThat(DecoderPreference.fromJsonName("ffmpeg_av1")).contains(FFMPEG_AV1);
+        assertThat(VideoDecoderKind.FFMPEG_HEVC.codec()).isEqualTo(VideoCodecKind.H265);
+        assertThat(VideoDecoderKind.FFMPEG_AV1.jsonName()).isEqualTo("ffmpeg_av1");
     }
 
     @Test
     void anyPicksVulkanH264WhenAVulkanDecoderExists() throws Exception {
         assertThat(DecoderPreferences.resolve(List.of(ANY), VULKAN).decoders())
-                .containsExactly(VideoDecoderKind.FFMPEG_VP9, VideoDecoderKind.FFMPEG_VP8, VideoDecoderKind.VULKAN_H264);
+                .containsExactly(VideoDecoderKind.FFMPEG_VP9, VideoDecoderKind.FFMPEG_VP8, VideoDecoderKind.VULKAN_H264,
+                        VideoDecoderKind.FFMPEG_HEVC, VideoDecoderKind.FFMPEG_AV1);
     }
 
     @Test

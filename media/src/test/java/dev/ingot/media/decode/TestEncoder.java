@@ -18,10 +18,14 @@ import org.bytedeco.ffmpeg.global.avcodec;
 import org.bytedeco.ffmpeg.global.avutil;
 import org.bytedeco.javacpp.BytePointer;
 
-/** Encodes {@link TestPattern} frames with one of the encoders in bytedeco's LGPL FFmpeg build, for tests. */
-final class TestEncoder {
+/**
+ * Encodes {@link TestPattern} frames for tests: with the encoders in bytedeco's LGPL FFmpeg build (libopenh264,
+ * libvpx, libaom), and for H.265, which that build cannot encode, with libx265 in the FFmpeg CLI that
+ * {@code .ci/install-deps} installs ({@code interop/ffmpeg}, the GPL build), run as a separate process.
+ */
+public final class TestEncoder {
     /** One encoded access unit: its bytes, the index of the source frame, and whether it is a keyframe. */
-    record Unit(byte[] data, int frameIndex, boolean key) {
+    public record Unit(byte[] data, int frameIndex, boolean key) {
         Unit withData(byte[] replacement) {
             return new Unit(replacement, frameIndex, key);
         }
@@ -37,17 +41,22 @@ final class TestEncoder {
         return c != null && !c.isNull();
     }
 
-    /** The encoder that produces {@code codec}: libopenh264, libvpx, libvpx-vp9. */
+    /** The encoder that produces {@code codec}: libopenh264, libvpx, libvpx-vp9, libx265 (CLI), libaom-av1. */
     static String encoderFor(VideoCodecKind codec) {
         return switch (codec) {
             case H264 -> "libopenh264";
             case VP8 -> "libvpx";
             case VP9 -> "libvpx-vp9";
+            case H265 -> "libx265";
+            case AV1 -> "libaom-av1";
         };
     }
 
     /** Encodes {@code frames} pattern frames; frame 0 and those matching {@code forceKeyframe} are keyframes. */
-    static List<Unit> encode(VideoCodecKind codec, int width, int height, int frames, IntPredicate forceKeyframe) {
+    public static List<Unit> encode(VideoCodecKind codec, int width, int height, int frames, IntPredicate forceKeyframe) {
+        if (codec == VideoCodecKind.H265) {
+            return CliHevcEncoder.encode(width, height, frames, forceKeyframe);
+        }
         String name = encoderFor(codec);
         AVCodec encoder = avcodec.avcodec_find_encoder_by_name(name);
         if (encoder == null || encoder.isNull()) {
@@ -67,6 +76,8 @@ final class TestEncoder {
                 case H264 -> Map.of("allow_skip_frames", "0");
                 case VP8, VP9 -> Map.of("deadline", "realtime", "cpu-used", "8", "lag-in-frames", "0",
                         "auto-alt-ref", "0");
+                case AV1 -> Map.of("usage", "realtime", "cpu-used", "8", "lag-in-frames", "0");
+                case H265 -> throw new IllegalStateException("H.265 is encoded by the CLI");
             };
             opts.forEach((k, v) -> avutil.av_dict_set(options, k, v, 0));
             check(avcodec.avcodec_open2(ctx, encoder, options), "open " + name);

@@ -17,8 +17,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * Round trips through real encoders (libopenh264, libvpx, libvpx-vp9 from the same FFmpeg build), made while the
- * test runs: the decoded pictures must match the source pattern and carry its frame counter and timestamps.
+ * Round trips through real encoders (libopenh264, libvpx, libvpx-vp9, libaom-av1 from the same FFmpeg build, and
+ * libx265 from the FFmpeg CLI), made while the test runs: the decoded pictures must match the source pattern and
+ * carry its frame counter and timestamps.
  */
 class VideoDecoderTest {
     private static final int W = 320;
@@ -44,6 +45,8 @@ class VideoDecoderTest {
             case H264 -> VideoDecoderKind.FFMPEG_H264;
             case VP8 -> VideoDecoderKind.FFMPEG_VP8;
             case VP9 -> VideoDecoderKind.FFMPEG_VP9;
+            case H265 -> VideoDecoderKind.FFMPEG_HEVC;
+            case AV1 -> VideoDecoderKind.FFMPEG_AV1;
         };
     }
 
@@ -97,7 +100,11 @@ class VideoDecoderTest {
             }
             assertThat(decoder.framesDecoded()).isEqualTo(FRAMES);
             assertThat(decoder.errors()).isZero();
-            assertThat(decoder.decoderName()).isEqualTo(codec.name().toLowerCase());
+            assertThat(decoder.decoderName()).isEqualTo(switch (codec) {
+                case H265 -> "hevc";
+                case AV1 -> "libaom-av1";
+                default -> codec.name().toLowerCase();
+            });
         }
     }
 
@@ -246,6 +253,17 @@ class VideoDecoderTest {
             case VP9 -> {
                 if (data.length >= 1) {
                     data[0] = (byte) 0x82; // frame marker, profile 0, shown keyframe
+                }
+            }
+            case H265 -> {
+                if (data.length >= 6) {
+                    data[0] = 0; data[1] = 0; data[2] = 0; data[3] = 1; data[4] = 0x26; data[5] = 0x01; // IDR_W_RADL
+                }
+            }
+            case AV1 -> {
+                if (data.length >= 6 + 127) {
+                    // a one-byte sequence header OBU, then a frame OBU of 127 bytes whose header says KEY_FRAME
+                    data[0] = 0x0a; data[1] = 0x01; data[2] = 0x00; data[3] = 0x32; data[4] = 0x7f; data[5] = 0x10;
                 }
             }
         }

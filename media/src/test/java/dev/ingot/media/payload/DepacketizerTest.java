@@ -17,13 +17,16 @@ class DepacketizerTest {
         assertThat(Depacketizer.forEncoding("vp8", null)).isInstanceOf(Vp8Depacketizer.class);
         assertThat(Depacketizer.forEncoding("VP9", null)).isInstanceOf(Vp9Depacketizer.class);
         assertThat(Depacketizer.forEncoding("opus", "minptime=10;useinbandfec=1")).isInstanceOf(OpusDepacketizer.class);
-        assertThatThrownBy(() -> Depacketizer.forEncoding("AV1", null)).isInstanceOf(IllegalArgumentException.class);
+        assertThat(Depacketizer.forEncoding("h265", "sprop-max-don-diff=0")).isInstanceOf(H265Depacketizer.class);
+        assertThat(Depacketizer.forEncoding("AV1", null)).isInstanceOf(Av1Depacketizer.class);
+        assertThatThrownBy(() -> Depacketizer.forEncoding("H266", null)).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
     void arbitraryBytesNeverThrowAndAreCounted() {
         List<Supplier<Depacketizer>> all = List.of(H264Depacketizer::new, Vp8Depacketizer::new,
-                Vp9Depacketizer::new, OpusDepacketizer::new);
+                Vp9Depacketizer::new, OpusDepacketizer::new, H265Depacketizer::new, Av1Depacketizer::new,
+                () -> H265Depacketizer.fromFmtp("sprop-max-don-diff=1"));
         for (Supplier<Depacketizer> make : all) {
             Depacketizer d = make.get();
             Random random = new Random(7);

@@ -43,7 +43,7 @@ final class AnswerWriter {
                 }
                 acceptedHeader(sb, m, pts, def.port(), connection, localSetup, local);
                 RtpMap map = m.rtpMaps().get(video.payloadType());
-                formatLines(sb, map, video.rtcpFeedback(), video.fmtp());
+                formatLines(sb, map, video.rtcpFeedback(), video.answerFmtp());
                 if (video.hasRtx()) {
                     RtpMap rtx = m.rtpMaps().get(video.rtxPayloadType());
                     formatLines(sb, rtx, Set.of(),
@@ -52,7 +52,7 @@ final class AnswerWriter {
                 candidateLines(sb, local);
             } else if (audio != null && audio.sectionIndex() == i) {
                 acceptedHeader(sb, m, List.of(audio.payloadType()), def.port(), connection, localSetup, local);
-                formatLines(sb, m.rtpMaps().get(audio.payloadType()), audio.rtcpFeedback(), audio.fmtp());
+                formatLines(sb, m.rtpMaps().get(audio.payloadType()), audio.rtcpFeedback(), audio.answerFmtp());
                 candidateLines(sb, local);
             } else {
                 rejected(sb, m);

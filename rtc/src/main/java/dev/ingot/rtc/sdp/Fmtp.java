@@ -56,6 +56,25 @@ public record Fmtp(int payloadType, String parameters, Map<String, String> param
         return parameter(key).map(s -> s.toLowerCase(Locale.ROOT));
     }
 
+    /**
+     * A comma-separated list of base64 NAL units (RFC 6184 {@code sprop-parameter-sets}, RFC 7798
+     * {@code sprop-vps/sps/pps}), decoded; empty or malformed entries are skipped.
+     */
+    public static java.util.List<byte[]> base64List(String value) {
+        java.util.List<byte[]> out = new java.util.ArrayList<>();
+        for (String b64 : value.split(",")) {
+            try {
+                byte[] nal = java.util.Base64.getDecoder().decode(b64.strip());
+                if (nal.length > 0) {
+                    out.add(nal);
+                }
+            } catch (IllegalArgumentException notBase64) {
+                // skipped, as documented
+            }
+        }
+        return out;
+    }
+
     /** RTX's associated payload type ({@code apt}, RFC 4588 §8.6), or -1. */
     public int apt() {
         return parameter("apt").map(s -> SdpText.tryParseInt(s, 0, 127)).orElse(-1);

@@ -29,6 +29,25 @@ public record NegotiatedAudio(
         remoteStreams = List.copyOf(remoteStreams);
     }
 
+    /**
+     * The fmtp the answer carries: the offered parameters with {@code useinbandfec=1} (RFC 7587 §6.1: the
+     * receiver, Ingot, can use in-band FEC; a sender such as Chromium turns its FEC on when the answer says so).
+     */
+    public Fmtp answerFmtp() {
+        if (fmtp.parameter("useinbandfec").map(String::strip).filter("1"::equals).isPresent()) {
+            return fmtp;
+        }
+        java.util.StringJoiner kept = new java.util.StringJoiner(";");
+        for (String part : fmtp.parameters().split(";")) {
+            String p = part.strip();
+            if (!p.isEmpty() && !p.toLowerCase(java.util.Locale.ROOT).startsWith("useinbandfec")) {
+                kept.add(p);
+            }
+        }
+        kept.add("useinbandfec=1");
+        return Fmtp.of(payloadType, kept.toString());
+    }
+
     public boolean transportCc() {
         return rtcpFeedback.contains("transport-cc");
     }

@@ -35,6 +35,24 @@ public record NegotiatedVideo(
         return codec == VideoCodec.H264 ? Optional.of(H264Format.of(fmtp)) : Optional.empty();
     }
 
+    /** H.265 profile, tier, level and DONL signalling, for H.265 only. */
+    public Optional<H265Format> h265Format() {
+        return codec == VideoCodec.H265 ? Optional.of(H265Format.of(fmtp)) : Optional.empty();
+    }
+
+    /** AV1 profile, level and tier, for AV1 only. */
+    public Optional<Av1Format> av1Format() {
+        return codec == VideoCodec.AV1 ? Optional.of(Av1Format.of(fmtp)) : Optional.empty();
+    }
+
+    /**
+     * The fmtp the answer carries for the payload type: the offered one, except that H.265's {@code sprop-*}
+     * parameter sets, which describe the publisher's stream, are left out.
+     */
+    public Fmtp answerFmtp() {
+        return codec == VideoCodec.H265 ? H265Format.answerFmtp(fmtp) : fmtp;
+    }
+
     public boolean hasRtx() {
         return rtxPayloadType >= 0;
     }

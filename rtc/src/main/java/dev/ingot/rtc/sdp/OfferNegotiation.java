@@ -199,6 +199,15 @@ public final class OfferNegotiation {
             case VP9 -> firstPayloadType(m, rtp -> rtp.isEncoding("VP9") && rtp.clockRate() == VIDEO_CLOCK
                     && m.fmtp(rtp.payloadType()).flatMap(f -> f.parameter("profile-id")).map(String::strip)
                             .orElse("0").equals("0"));
+            case H265 -> bestPayloadType(m, "H265", pt -> {
+                H265Format f = H265Format.of(m.fmtp(pt).orElse(Fmtp.empty(pt)));
+                // Main before Main 10, payloads without DONL fields before those with them
+                return f.supportedProfile() ? f.profileId() * 2 + (f.donlPresent() ? 1 : 0) : -1;
+            });
+            case AV1 -> bestPayloadType(m, "AV1", pt -> {
+                Av1Format f = Av1Format.of(m.fmtp(pt).orElse(Fmtp.empty(pt)));
+                return f.supportedProfile() ? f.profile() : -1;
+            });
         };
         if (chosen < 0) {
             return Optional.empty();
@@ -220,20 +229,30 @@ public final class OfferNegotiation {
 
     /** Prefers packetization-mode 1, then the most widely decodable profile, then offer order. */
     private static int chooseH264(MediaDescription m, VideoCodecChoice choice) {
+        return bestPayloadType(m, "H264", pt -> {
+            H264Format f = H264Format.of(m.fmtp(pt).orElse(Fmtp.empty(pt)));
+            if (f.profile().isEmpty() || !choice.accepts(f.profile().get()) || !f.supportedPacketization()) {
+                return -1;
+            }
+            return (f.packetizationMode() == 1 ? 0 : 100) + f.profile().get().ordinal();
+        });
+    }
+
+    /**
+     * The payload type of {@code encoding} at 90 kHz with the lowest rank (ties: offer order); a negative rank
+     * means the format is not accepted.
+     */
+    private static int bestPayloadType(MediaDescription m, String encoding, java.util.function.IntUnaryOperator rank) {
         int best = -1;
         int bestRank = Integer.MAX_VALUE;
         for (int pt : m.payloadTypes()) {
             RtpMap r = m.rtpMaps().get(pt);
-            if (r == null || !r.isEncoding("H264") || r.clockRate() != VIDEO_CLOCK) {
+            if (r == null || !r.isEncoding(encoding) || r.clockRate() != VIDEO_CLOCK) {
                 continue;
             }
-            H264Format f = H264Format.of(m.fmtp(pt).orElse(Fmtp.empty(pt)));
-            if (f.profile().isEmpty() || !choice.accepts(f.profile().get()) || !f.supportedPacketization()) {
-                continue;
-            }
-            int rank = (f.packetizationMode() == 1 ? 0 : 100) + f.profile().get().ordinal();
-            if (rank < bestRank) {
-                bestRank = rank;
+            int k = rank.applyAsInt(pt);
+            if (k >= 0 && k < bestRank) {
+                bestRank = k;
                 best = pt;
             }
         }
@@ -348,6 +367,12 @@ public final class OfferNegotiation {
                 Fmtp f = m.fmtp(pt).orElse(Fmtp.empty(pt));
                 if (name.equals("H264")) {
                     labels.add(f.lowerParameter("profile-level-id").map(p -> "H264(" + p + ")").orElse("H264"));
+                } else if (name.equals("H265")) {
+                    int profile = H265Format.of(f).profileId();
+                    labels.add(profile == H265Format.PROFILE_MAIN ? "H265" : "H265(profile-id=" + profile + ")");
+                } else if (name.equals("AV1")) {
+                    int profile = Av1Format.of(f).profile();
+                    labels.add(profile == 0 ? "AV1" : "AV1(profile=" + profile + ")");
                 } else if (name.equals("VP9")) {
                     String profile = f.parameter("profile-id").map(String::strip).orElse("0");
                     labels.add(profile.equals("0") ? "VP9" : "VP9(profile-id=" + profile + ")");

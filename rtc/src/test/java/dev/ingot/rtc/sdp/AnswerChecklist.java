@@ -70,7 +70,20 @@ final class AnswerChecklist {
             int pt = codecs.get(0);
             assertThat(a.rtpMaps().keySet()).containsExactlyInAnyOrderElementsOf(a.payloadTypes());
             assertThat(a.rtpMaps().get(pt)).isEqualTo(o.rtpMaps().get(pt));
-            assertThat(a.fmtp(pt).map(Fmtp::parameters)).isEqualTo(o.fmtp(pt).map(Fmtp::parameters));
+            if (a.rtpMaps().get(pt).isEncoding("H265")) {
+                // RFC 7798 §7.2.2: the publisher's sprop-* parameter sets are not echoed in a recvonly answer
+                assertThat(a.fmtp(pt).map(Fmtp::parameters).orElse(""))
+                        .isEqualTo(o.fmtp(pt).map(H265Format::answerFmtp).map(Fmtp::parameters).orElse(""))
+                        .doesNotContain("sprop-");
+            } else if (a.rtpMaps().get(pt).isEncoding("opus")) {
+                // RFC 7587 §6.1: the offered parameters, and useinbandfec=1 since Ingot decodes in-band FEC
+                java.util.Map<String, String> expected = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+                o.fmtp(pt).ifPresent(f -> expected.putAll(f.parameterMap()));
+                expected.put("useinbandfec", "1");
+                assertThat(a.fmtp(pt).orElseThrow().parameterMap()).isEqualTo(expected);
+            } else {
+                assertThat(a.fmtp(pt).map(Fmtp::parameters)).isEqualTo(o.fmtp(pt).map(Fmtp::parameters));
+            }
             for (int rtx : a.payloadTypes()) {
                 if (rtx != pt) {
                     assertThat(a.kind()).isEqualTo(MediaKind.VIDEO);

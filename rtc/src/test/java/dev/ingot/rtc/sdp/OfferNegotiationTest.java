@@ -150,7 +150,7 @@ class OfferNegotiationTest {
                 + "a=rtpmap:97 H264/90000\na=fmtp:97 profile-level-id=42e01f;packetization-mode=2\n");
         OfferRejectedException e = rejection(offer, Offers.any());
         assertThat(e.reason()).isEqualTo(OfferRejectedException.Reason.NO_COMMON_VIDEO_CODEC);
-        assertThat(e.getMessage()).isEqualTo("offer has H264(f4001f), H264(42e01f); accepted: VP9, VP8, H264");
+        assertThat(e.getMessage()).isEqualTo("offer has H264(f4001f), H264(42e01f); accepted: VP9, VP8, H264, H265, AV1");
     }
 
     @Test
@@ -496,7 +496,7 @@ class OfferNegotiationTest {
                 + "a=rtpmap:96 VP8/90000\r\na=rtcp-fb:96 nack\r\na=rtcp-fb:96 nack pli\r\na=rtcp-fb:96 goog-remb\r\n"
                 + "a=rtpmap:97 rtx/90000\r\na=fmtp:97 apt=96\r\n" + candidates
                 + "m=audio 40000 UDP/TLS/RTP/SAVPF 111\r\nc=IN IP4 127.0.0.1\r\na=mid:1\r\n" + expectedTransport
-                + "a=rtpmap:111 opus/48000/2\r\n" + candidates);
+                + "a=rtpmap:111 opus/48000/2\r\na=fmtp:111 useinbandfec=1\r\n" + candidates);
     }
 
     @Test

@@ -75,10 +75,11 @@ final class Offers {
                         IceCandidate.host("2", "tcp", 1518280447L, "127.0.0.1", 40001)));
     }
 
-    /** The resolution of Smelter's ["any"]: VP9, VP8, H264. */
+    /** The resolution of ["any"]: Smelter's VP9, VP8, H264, then Ingot's H265 and AV1. */
     static List<VideoCodecChoice> any() {
         return List.of(VideoCodecChoice.of(VideoCodec.VP9), VideoCodecChoice.of(VideoCodec.VP8),
-                VideoCodecChoice.of(VideoCodec.H264));
+                VideoCodecChoice.of(VideoCodec.H264), VideoCodecChoice.of(VideoCodec.H265),
+                VideoCodecChoice.of(VideoCodec.AV1));
     }
 
     static List<VideoCodecChoice> only(VideoCodec codec) {

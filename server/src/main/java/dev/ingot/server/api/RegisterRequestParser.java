@@ -146,7 +146,7 @@ public final class RegisterRequestParser {
         }
         return DecoderPreference.fromJsonName(e.asText()).orElseThrow(() -> schema("unknown variant `"
                 + printable(e.asText()) + "` in `" + field
-                + "`, expected one of ffmpeg_h264, ffmpeg_vp8, ffmpeg_vp9, vulkan_h264, any"));
+                + "`, expected one of ffmpeg_h264, ffmpeg_vp8, ffmpeg_vp9, vulkan_h264, ffmpeg_hevc, ffmpeg_av1, any"));
     }
 
     private static void rejectUnknown(JsonNode obj, Set<String> allowed, String prefix) {

@@ -371,6 +371,8 @@ public final class WebRtcTransport implements WhipTransport, AutoCloseable {
                 case FFMPEG_H264 -> VideoCodecChoice.of(VideoCodec.H264);
                 case FFMPEG_VP8 -> VideoCodecChoice.of(VideoCodec.VP8);
                 case FFMPEG_VP9 -> VideoCodecChoice.of(VideoCodec.VP9);
+                case FFMPEG_HEVC -> VideoCodecChoice.of(VideoCodec.H265);
+                case FFMPEG_AV1 -> VideoCodecChoice.of(VideoCodec.AV1);
                 // Vulkan Video decodes the profiles publishers send without FMO/ASO
                 case VULKAN_H264 -> VideoCodecChoice.h264(EnumSet.of(H264Profile.CONSTRAINED_BASELINE,
                         H264Profile.BASELINE, H264Profile.MAIN, H264Profile.HIGH));
@@ -384,6 +386,8 @@ public final class WebRtcTransport implements WhipTransport, AutoCloseable {
             case H264 -> VideoCodecKind.H264;
             case VP8 -> VideoCodecKind.VP8;
             case VP9 -> VideoCodecKind.VP9;
+            case H265 -> VideoCodecKind.H265;
+            case AV1 -> VideoCodecKind.AV1;
         };
         for (VideoDecoderKind d : decoders) {
             if (d.codec() == want) {

@@ -65,7 +65,8 @@ class ControlApiTest {
         assertThat(input.spec().required()).isTrue();
         assertThat(input.spec().bufferSizeMs()).contains(120.5);
         assertThat(input.spec().sideChannel().delayMs()).isEqualTo(200.0);
-        assertThat(input.decoders()).extracting(Enum::name).containsExactly("FFMPEG_H264", "FFMPEG_VP9", "FFMPEG_VP8");
+        assertThat(input.decoders()).extracting(Enum::name).containsExactly("FFMPEG_H264", "FFMPEG_VP9", "FFMPEG_VP8",
+                "FFMPEG_HEVC", "FFMPEG_AV1");
     }
 
     @ParameterizedTest(name = "{0}")
@@ -76,7 +77,7 @@ class ControlApiTest {
             unknown nested field             | 422 | {"type":"whip_server","side_channel":{"video":true,"fps":3}}
             wrong type for required          | 422 | {"type":"whip_server","required":"yes"}
             wrong type for buffer            | 422 | {"type":"whip_server","buffer_size_ms":"80"}
-            unknown decoder                  | 422 | {"type":"whip_server","video":{"decoder_preferences":["ffmpeg_av1"]}}
+            unknown decoder                  | 422 | {"type":"whip_server","video":{"decoder_preferences":["ffmpeg_h266"]}}
             preferences not a list           | 422 | {"type":"whip_server","video":{"decoder_preferences":"any"}}
             unknown input type               | 422 | {"type":"webcam"}
             Smelter type Ingot lacks         | 422 | {"type":"rtp_stream"}
@@ -157,7 +158,7 @@ class ControlApiTest {
         try (TestServer gpu = new TestServer(Map.of(), new VideoDecoderSupport(true, "test device"))) {
             gpu.register("gpu", "\"video\":{\"decoder_preferences\":[\"any\"]}");
             assertThat(gpu.server.registry().get("gpu").orElseThrow().decoders()).extracting(Enum::name)
-                    .containsExactly("FFMPEG_VP9", "FFMPEG_VP8", "VULKAN_H264");
+                    .containsExactly("FFMPEG_VP9", "FFMPEG_VP8", "VULKAN_H264", "FFMPEG_HEVC", "FFMPEG_AV1");
         }
     }
 

@@ -13,14 +13,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * and every datagram is delayed by a random amount (which also reorders them). STUN and DTLS are delayed but
  * never dropped, so the handshake stays quick; media takes the full impairment.
  */
-final class ImpairedNetwork implements DatagramHandler {
+public final class ImpairedNetwork implements DatagramHandler {
     private final DatagramHandler next;
     private final double loss;
     private final long maxDelayNanos;
     private final SplittableRandom rng = new SplittableRandom(7);
     private final DelayQueue<Held> queue = new DelayQueue<>();
-    final AtomicLong dropped = new AtomicLong();
-    final AtomicLong passed = new AtomicLong();
+    public final AtomicLong dropped = new AtomicLong();
+    public final AtomicLong passed = new AtomicLong();
     private final Thread thread;
 
     private record Held(byte[] data, InetSocketAddress from, long dueNanos) implements Delayed {
@@ -35,7 +35,7 @@ final class ImpairedNetwork implements DatagramHandler {
         }
     }
 
-    ImpairedNetwork(DatagramHandler next, double loss, long maxDelayNanos) {
+    public ImpairedNetwork(DatagramHandler next, double loss, long maxDelayNanos) {
         this.next = next;
         this.loss = loss;
         this.maxDelayNanos = maxDelayNanos;
@@ -71,7 +71,7 @@ final class ImpairedNetwork implements DatagramHandler {
         }
     }
 
-    void stop() {
+    public void stop() {
         thread.interrupt();
     }
 }
