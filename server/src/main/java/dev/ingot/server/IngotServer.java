@@ -241,10 +241,12 @@ public final class IngotServer implements AutoCloseable {
      */
     public java.util.concurrent.CompletableFuture<String> drain(String why) {
         if (drain.start(why)) {
-            drain.finished().thenAccept(reason -> {
+            // on a thread of its own: never in the HTTP handler or signal handler that started the drain (System.exit
+            // there would wait for the shutdown hook, which waits for that handler)
+            drain.finished().thenAcceptAsync(reason -> {
                 LOG.info("drain finished: {}; stopping", reason);
                 afterDrain.run();
-            });
+            }, task -> Thread.ofPlatform().name("drain-finished").start(task));
         }
         return drain.finished();
     }

@@ -138,6 +138,17 @@ class CapacityAndDrainTest {
     }
 
     @Test
+    void aDrainWithoutSessionsAnswersThenStops() throws Exception {
+        try (TestServer t = new TestServer(Map.of("INGOT_DRAIN_GRACE_SECONDS", "120"))) {
+            HttpResponse<String> drain = t.postJson("/api/drain", "");
+            assertThat(drain.statusCode()).as(drain.body()).isEqualTo(202);
+            assertThat(TestServer.json(drain).path("live_sessions").asInt()).isZero();
+            assertThat(t.server.drain("again").get(10, TimeUnit.SECONDS)).isEqualTo("every session ended");
+            Resources.await("the server closed after the drain", 10_000, () -> !apiAnswers(t));
+        }
+    }
+
+    @Test
     void theGracePeriodEndsADrainWhoseSessionsGoOn() throws Exception {
         try (TestServer t = new TestServer(Map.of("INGOT_DRAIN_GRACE_SECONDS", "1"))) {
             String token = t.register("long", "");
