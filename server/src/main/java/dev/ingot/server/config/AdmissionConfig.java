@@ -56,15 +56,16 @@ public record AdmissionConfig(int drainGraceSeconds, double maxDecodeLoad, Optio
     }
 
     public static AdmissionConfig fromMap(Map<String, String> env) {
-        int grace = integer(env, "INGOT_DRAIN_GRACE_SECONDS", DEFAULT_DRAIN_GRACE_SECONDS, 0, 86_400,
+        IngotConfig.Reader r = new IngotConfig.Reader(env);
+        int grace = r.intValue("INGOT_DRAIN_GRACE_SECONDS", DEFAULT_DRAIN_GRACE_SECONDS, 0, 86_400,
                 "a whole number of seconds, 0 to 86400");
-        double load = decimal(env, "INGOT_MAX_DECODE_LOAD", DEFAULT_MAX_DECODE_LOAD, 0, 64,
-                "a decimal number from 0 (no cost limit) to 64, e.g. 0.8").orElseThrow();
-        OptionalDouble cores = value(env, "INGOT_CPU_CORES").map(v -> OptionalDouble.of(cores(v)))
+        double load = decimal(r, "INGOT_MAX_DECODE_LOAD", DEFAULT_MAX_DECODE_LOAD, 0, 64,
+                "a decimal number from 0 (no cost limit) to 64, e.g. 0.8");
+        OptionalDouble cores = r.string("INGOT_CPU_CORES").map(v -> OptionalDouble.of(cores(v)))
                 .orElse(OptionalDouble.empty());
-        double stream = decimal(env, "INGOT_STREAM_CORES", DEFAULT_STREAM_CORES, 0.001, 64,
-                "a decimal number of cores from 0.001 to 64, e.g. 0.1").orElseThrow();
-        VideoFormat assumed = value(env, "INGOT_ASSUMED_VIDEO").map(AdmissionConfig::format)
+        double stream = decimal(r, "INGOT_STREAM_CORES", DEFAULT_STREAM_CORES, 0.001, 64,
+                "a decimal number of cores from 0.001 to 64, e.g. 0.1");
+        VideoFormat assumed = r.string("INGOT_ASSUMED_VIDEO").map(AdmissionConfig::format)
                 .orElse(new VideoFormat(1280, 720, 30));
         return new AdmissionConfig(grace, load, cores, stream, assumed);
     }
@@ -74,37 +75,15 @@ public record AdmissionConfig(int drainGraceSeconds, double maxDecodeLoad, Optio
         return cpuCores.orElseGet(() -> Runtime.getRuntime().availableProcessors());
     }
 
-    private static Optional<String> value(Map<String, String> env, String name) {
-        String v = env.get(name);
-        return v == null || v.isBlank() ? Optional.empty() : Optional.of(v.strip());
-    }
-
-    private static int integer(Map<String, String> env, String name, int def, int min, int max, String form) {
-        Optional<String> v = value(env, name);
+    private static double decimal(IngotConfig.Reader r, String name, double def, double min, double max, String form) {
+        Optional<String> v = r.string(name);
         if (v.isEmpty()) {
             return def;
-        }
-        try {
-            int n = Integer.parseInt(v.get());
-            if (n >= min && n <= max) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // the error below
-        }
-        throw new ConfigException(name + "=" + v.get() + " is invalid: use " + form);
-    }
-
-    private static OptionalDouble decimal(Map<String, String> env, String name, double def, double min, double max,
-            String form) {
-        Optional<String> v = value(env, name);
-        if (v.isEmpty()) {
-            return OptionalDouble.of(def);
         }
         if (DECIMAL.matcher(v.get()).matches()) {
             double d = Double.parseDouble(v.get());
             if (d >= min && d <= max) {
-                return OptionalDouble.of(d);
+                return d;
             }
         }
         throw new ConfigException(name + "=" + v.get() + " is invalid: use " + form);

@@ -110,7 +110,7 @@ public record IngotConfig(
     }
 
     /** Reads and checks variables; each failure names the variable and what it accepts. */
-    private record Reader(Map<String, String> env) {
+    record Reader(Map<String, String> env) {
         Optional<String> string(String name) {
             String v = env.get(name);
             if (v == null) {

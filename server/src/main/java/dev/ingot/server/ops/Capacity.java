@@ -18,6 +18,7 @@ import dev.ingot.server.net.WebRtcTransport;
 import dev.ingot.server.net.WebRtcTransport.LiveSession;
 import dev.ingot.server.ops.MetricsText.Type;
 import dev.ingot.server.pipeline.InputMediaListener;
+import dev.ingot.server.stats.RateMeter;
 import dev.ingot.server.whip.SessionAdmission;
 import java.util.Collection;
 import java.util.HashSet;
@@ -55,7 +56,8 @@ public final class Capacity implements SessionAdmission, InputMediaListener {
     private final InputRegistry registry;
     private final Supplier<Collection<LiveSession>> sessions;
     private final Drain drain;
-    private final ConcurrentMap<String, PixelRate> measured = new ConcurrentHashMap<>();
+    /** Pixels decoded per second, per input. */
+    private final ConcurrentMap<String, RateMeter> measured = new ConcurrentHashMap<>();
     /** Filled once in the constructor, then only read: counters by reason. */
     private final Map<String, LongAdder> refused = new LinkedHashMap<>();
     private double pendingCores;
@@ -158,7 +160,7 @@ public final class Capacity implements SessionAdmission, InputMediaListener {
     /** A live session's load: its offer's estimate, or what it decodes now if that is more. */
     private double sessionCores(LiveSession s) {
         double estimate = cost.cores(s.negotiated());
-        PixelRate rate = measured.get(s.input().id());
+        RateMeter rate = measured.get(s.input().id());
         VideoCodec codec = s.negotiated().video().map(v -> v.codec()).orElse(null);
         if (rate == null || codec == null) {
             return estimate;
@@ -171,8 +173,8 @@ public final class Capacity implements SessionAdmission, InputMediaListener {
     @Override
     public void onVideoFrame(String inputId, VideoFrame frame, long queuePtsNanos) {
         try {
-            measured.computeIfAbsent(inputId, id -> new PixelRate())
-                    .add((long) frame.width() * frame.height(), System.nanoTime());
+            measured.computeIfAbsent(inputId, id -> new RateMeter())
+                    .add(System.nanoTime(), (long) frame.width() * frame.height());
         } finally {
             frame.release();
         }
@@ -187,32 +189,6 @@ public final class Capacity implements SessionAdmission, InputMediaListener {
     public void onTrackEnded(String inputId, boolean video) {
         if (video) {
             measured.remove(inputId);
-        }
-    }
-
-    /** Pixels decoded per second over the last completed second. */
-    private static final class PixelRate {
-        private long second = Long.MIN_VALUE;
-        private long current;
-        private long last;
-
-        synchronized void add(long pixels, long nowNanos) {
-            roll(nowNanos);
-            current += pixels;
-        }
-
-        synchronized double perSecond(long nowNanos) {
-            roll(nowNanos);
-            return last;
-        }
-
-        private void roll(long nowNanos) {
-            long s = Math.floorDiv(nowNanos, 1_000_000_000L);
-            if (s != second) {
-                last = s == second + 1 ? current : 0;
-                current = 0;
-                second = s;
-            }
         }
     }
 

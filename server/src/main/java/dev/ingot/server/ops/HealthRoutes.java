@@ -63,13 +63,14 @@ public final class HealthRoutes {
         Replies.json(res, reasons.isEmpty() ? 200 : 503, body);
     }
 
+    /** Answers first, then starts the drain: with no live session the server stops at once, answered or not. */
     private void drain(ServerRequest req, ServerResponse res) {
-        startDrain.run();
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("draining", true);
         body.put("live_sessions", capacity.snapshot().sessions());
         body.put("grace_seconds", drain.grace().toSeconds());
         body.put("seconds_left", Math.round(drain.secondsLeft() * 10) / 10.0);
         Replies.json(res, 202, body);
+        startDrain.run();
     }
 }

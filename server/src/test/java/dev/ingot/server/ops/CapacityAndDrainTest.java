@@ -158,7 +158,7 @@ class CapacityAndDrainTest {
                 assertThat(why).isEqualTo("grace period of 1 s over with 1 session(s) still live");
                 Resources.await("the session closed with the server", 10_000,
                         () -> t.server.transport().sessions().isEmpty());
-                assertThat(apiAnswers(t)).isFalse();
+                Resources.await("the server closed after the drain", 10_000, () -> !apiAnswers(t));
             }
         }
     }
