@@ -40,7 +40,8 @@ import org.junit.jupiter.api.Test;
  * Ingot's contract (user 10001, ports, the side-channel volume, the entry point), the same contract as the
  * Containerfile's; unpacked by umoci (an independent OCI implementation) and started with {@code bin/image-run}
  * (namespaces + its own root, as the image's user, no engine), the image registers an input, decodes FFmpeg's WHIP
- * stream with the natives it carries, puts 1280x720 frames on the side channel, and drains and exits 0 on SIGTERM.
+ * stream with the natives it carries, puts 1280x720 frames on the side channel, and on SIGTERM keeps decoding through
+ * the drain's grace period, then exits 0 with its socket files removed.
  */
 class ContainerImageTest {
     static final String SIDE_CHANNEL_DIR = "/run/ingot/side-channel";
@@ -49,6 +50,8 @@ class ContainerImageTest {
     static final Path WORK = ROOT.resolve("deploy/target/image-test");
     static final Path LAYOUT = WORK.resolve("oci");
     static final String TAG = "test";
+    /** The drain's grace period in the run: FFmpeg still publishes when it ends. */
+    static final int GRACE_SECONDS = 15;
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Path CACHE = Path.of(System.getenv().getOrDefault("INGOT_CACHE",
             System.getProperty("user.home") + "/.cache/ingot"));
@@ -176,7 +179,8 @@ class ContainerImageTest {
         Process container = new ProcessBuilder(ROOT.resolve("bin/image-run").toString(), bundle.toString(),
                 "-v", sc + ":" + SIDE_CHANNEL_DIR, "-e", "SMELTER_API_PORT=" + api,
                 "-e", "SMELTER_WHIP_WHEP_SERVER_PORT=" + whip, "-e", "SMELTER_WEBRTC_UDP_MUX_PORT=" + mux,
-                "-e", "INGOT_BIND_ADDRESS=127.0.0.1", "-e", "SMELTER_WEBRTC_STUN_SERVERS=", "-e", "INGOT_DRAIN_GRACE_SECONDS=60")
+                "-e", "INGOT_BIND_ADDRESS=127.0.0.1", "-e", "SMELTER_WEBRTC_STUN_SERVERS=",
+                "-e", "INGOT_DRAIN_GRACE_SECONDS=" + GRACE_SECONDS)
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         Process ffmpeg = null;
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -208,12 +212,18 @@ class ContainerImageTest {
             assertThat(frame).containsExactly(1280, 720);
             assertThat(Files.readString(log)).doesNotContain("FFmpeg could not be loaded").doesNotContain("Exception");
 
-            new ProcessBuilder("kill", "-INT", Long.toString(ffmpeg.pid())).start().waitFor();
-            assertThat(ffmpeg.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            // SIGTERM while FFmpeg publishes: the session goes on through the drain's grace period, then the server
+            // closes it, removes its sockets and exits 0
+            long atTerm = framesDecoded(http, base);
             new ProcessBuilder("kill", "-TERM", Long.toString(java.pid())).start().waitFor();
+            await("frames still decoded while draining", 60_000, () -> {
+                assertThat(container.isAlive()).as("exited before decoding on:\n" + tail(log)).isTrue();
+                return framesDecoded(http, base) > atTerm + 15;
+            });
             assertThat(container.waitFor(60, TimeUnit.SECONDS)).as("exited after SIGTERM:\n" + tail(log)).isTrue();
             assertThat(container.exitValue()).isZero();
-            assertThat(Files.readString(log)).contains("draining (SIGTERM)", "Ingot stopped");
+            assertThat(Files.readString(log)).contains("draining (SIGTERM)",
+                    "grace period of " + GRACE_SECONDS + " s over with 1 session(s) still live", "Ingot stopped");
             try (Stream<Path> left = Files.list(sc)) {
                 assertThat(left.toList()).as("socket files removed").isEmpty();
             }

@@ -22,8 +22,8 @@ import java.util.Set;
  * (name to newName/newTag) and {@code patches} of strategic-merge files that name their target by kind and name.
  * Strategic merge here is Kubernetes' for the fields these patches touch: maps merge, lists of containers, env,
  * volumes (by {@code name}), ports (by {@code containerPort}) and volume mounts (by {@code mountPath}) merge by
- * their key (the patch's items first, as kustomize orders them), any other list is replaced. Anything else in a kustomization fails loudly, so this never silently
- * composes something kustomize would not.
+ * their key (the patch's items first, as kustomize orders them), any other list is replaced. Anything else in a
+ * kustomization fails loudly, so this never silently composes something kustomize would not.
  */
 final class Kustomization {
     static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
