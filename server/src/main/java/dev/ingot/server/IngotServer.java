@@ -47,6 +47,11 @@ public final class IngotServer implements AutoCloseable {
     // ---- ops (dev.ingot.server.ops): dashboard, /metrics, /openapi.json, thumbnails, the route list ----
     private final dev.ingot.server.ops.RouteCatalog routeCatalog = new dev.ingot.server.ops.RouteCatalog();
     private final dev.ingot.server.ops.LatestFrames latestFrames = new dev.ingot.server.ops.LatestFrames();
+    private dev.ingot.server.ops.Drain drain;
+    private dev.ingot.server.ops.Capacity capacity;
+    /** What happens once a drain has finished: Main exits the process; embedded (tests), the server closes. */
+    private volatile Runnable afterDrain = this::close;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
     // ---- end ops ----
 
     /**
@@ -82,9 +87,15 @@ public final class IngotServer implements AutoCloseable {
                 .onStarted(() -> queue.wake())
                 .onSchedule(queue::schedule);
         // ---- ops ----
+        drain = new dev.ingot.server.ops.Drain(Duration.ofSeconds(config.admission().drainGraceSeconds()),
+                () -> transport == null ? 0 : transport.sessions().size());
+        capacity = new dev.ingot.server.ops.Capacity(config.maxSessions(), config.admission(), registry,
+                () -> transport == null ? List.of() : transport.sessions(), drain);
+        mediaListeners.add(capacity); // measures what each input really decodes
+        var health = new dev.ingot.server.ops.HealthRoutes(capacity, drain, this::notUp, () -> drain("POST /api/drain"));
         var ops = new dev.ingot.server.ops.OpsRoutes(config, registry, status, latestFrames,
                 () -> new dev.ingot.server.ops.PrometheusMetrics.ProcessFigures(
-                        transport == null ? 0 : transport.sessions().size(), events.clientCount()),
+                        transport == null ? 0 : transport.sessions().size(), events.clientCount(), capacity.snapshot()),
                 this::whipPort);
         mediaListeners.add(latestFrames); // thumbnails: the newest decoded picture per input
         registry.onUnregister(input -> latestFrames.forget(input.id()));
@@ -94,11 +105,13 @@ public final class IngotServer implements AutoCloseable {
                 .host(config.bindAddress())
                 .port(config.apiPort())
                 .shutdownGracePeriod(Duration.ofMillis(200))
+                .shutdownHook(false) // close() stops it, after a drain or on SIGINT (Main's hook)
                 .routing(r -> {
                     // routes go on `recorded` so the route catalog (and the /openapi.json test) sees them
                     HttpRouting.Builder recorded = routeCatalog.recorder(r, dev.ingot.server.ops.RouteCatalog.Listener.API);
                     controlApi.routes(recorded);
                     ops.routes(recorded);
+                    health.routes(recorded);
                     fallback(r);
                 })
                 .addRouting(WsRouting.builder().endpoint("/ws", events.listener()))
@@ -116,11 +129,13 @@ public final class IngotServer implements AutoCloseable {
                 throw new IllegalStateException("cannot open the WebRTC UDP transport: " + e.getMessage(), e);
             }
             WhipEndpoint endpoint = new WhipEndpoint(registry, transport, config.stunServers(), config.maxSdpBytes(),
-                    dev.ingot.server.limits.PerAddressRateLimiter.perMinute(config.whipPostsPerMinutePerIp()));
+                    dev.ingot.server.limits.PerAddressRateLimiter.perMinute(config.whipPostsPerMinutePerIp()))
+                    .admission(capacity);
             whip = WebServer.builder()
                     .host(config.bindAddress())
                     .port(config.whipPort())
                     .shutdownGracePeriod(Duration.ofMillis(200))
+                    .shutdownHook(false)
                     .routing(r -> {
                         endpoint.routes(routeCatalog.recorder(r, dev.ingot.server.ops.RouteCatalog.Listener.WHIP));
                         fallback(r);
@@ -231,10 +246,53 @@ public final class IngotServer implements AutoCloseable {
     public dev.ingot.server.ops.LatestFrames latestFrames() {
         return latestFrames;
     }
+
+    /**
+     * Starts draining (SIGTERM, {@code POST /api/drain}; once): new WHIP POSTs get 503 + Retry-After, live sessions go
+     * on until they end or {@code INGOT_DRAIN_GRACE_SECONDS} pass, then {@link #afterDrain} runs. The returned
+     * future completes with why the drain ended.
+     */
+    public java.util.concurrent.CompletableFuture<String> drain(String why) {
+        if (drain.start(why)) {
+            // on a thread of its own: never in the HTTP handler or signal handler that started the drain (System.exit
+            // there would wait for the shutdown hook, which waits for that handler)
+            drain.finished().thenAcceptAsync(reason -> {
+                LOG.info("drain finished: {}; stopping", reason);
+                afterDrain.run();
+            }, task -> Thread.ofPlatform().name("drain-finished").start(task));
+        }
+        return drain.finished();
+    }
+
+    /** What to do once a drain has finished, instead of closing the server (Main: exit the process). */
+    public IngotServer afterDrain(Runnable action) {
+        this.afterDrain = action;
+        return this;
+    }
+
+    /** How full the server is: sessions, decode load, what is left (the figures of /ready and /metrics). */
+    public dev.ingot.server.ops.Capacity capacity() {
+        return capacity;
+    }
+
+    /** What keeps the server from being ready apart from drain and capacity: listeners, decoders. */
+    private List<String> notUp() {
+        List<String> out = new java.util.ArrayList<>();
+        if (config.whipServerEnabled() && (whip == null || !whip.isRunning())) {
+            out.add("WHIP listener not up");
+        }
+        if (!decoderSupport.isDone()) {
+            out.add("FFmpeg still loading");
+        }
+        return out;
+    }
     // ---- end ops ----
 
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         registry.clear();
         latestFrames.clear(); // ops
         if (transport != null) {

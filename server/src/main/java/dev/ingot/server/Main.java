@@ -10,7 +10,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.bridge.SLF4JBridgeHandler;
 
-/** {@code bin/ingot}: reads the environment, starts the server, stops cleanly on SIGTERM/SIGINT. */
+/**
+ * {@code bin/ingot}: reads the environment, starts the server. SIGTERM drains (no new WHIP sessions; live ones go on
+ * until they end or {@code INGOT_DRAIN_GRACE_SECONDS} pass) and then exits 0, as {@code POST /api/drain} does; SIGINT
+ * (Ctrl-C) stops at once. Either way the shutdown hook closes sessions and listeners and removes the socket files.
+ */
 public final class Main {
     private Main() {
     }
@@ -49,6 +53,17 @@ public final class Main {
             return;
         }
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "ingot-shutdown"));
+        server.afterDrain(() -> System.exit(0));
+        drainOnSigterm(server, log);
+    }
+
+    /** Replaces the JVM's SIGTERM action (run the shutdown hooks now) with a drain that exits when it ends. */
+    private static void drainOnSigterm(IngotServer server, Logger log) {
+        try {
+            sun.misc.Signal.handle(new sun.misc.Signal("TERM"), signal -> server.drain("SIGTERM"));
+        } catch (IllegalArgumentException e) {
+            log.warn("cannot handle SIGTERM ({}): it stops the server at once, without a drain", e.getMessage());
+        }
     }
 
     static void configureLogging(String level) {

@@ -37,7 +37,8 @@ public record IngotConfig(
         int maxSessions,
         int maxSdpBytes,
         int whipPostsPerMinutePerIp,
-        int consentTimeoutMs) {
+        int consentTimeoutMs,
+        AdmissionConfig admission) {
 
     public static final Set<Integer> SAMPLE_RATES = Set.of(8000, 12000, 16000, 24000, 48000);
     public static final String DEFAULT_STUN = "stun:stun.l.google.com:19302";
@@ -50,13 +51,15 @@ public record IngotConfig(
             "SMELTER_OUTPUT_FRAMERATE", "SMELTER_MIXING_SAMPLE_RATE", "SMELTER_INPUT_BUFFER_DURATION_MS",
             "SMELTER_STREAM_FALLBACK_TIMEOUT_MS", "SMELTER_SIDE_CHANNEL_SOCKET_DIR", "SMELTER_LOGGER_LEVEL",
             "INGOT_BIND_ADDRESS", "INGOT_MAX_SESSIONS", "INGOT_MAX_SDP_BYTES",
-            "INGOT_WHIP_POSTS_PER_MINUTE_PER_IP", "INGOT_ICE_CONSENT_TIMEOUT_MS");
+            "INGOT_WHIP_POSTS_PER_MINUTE_PER_IP", "INGOT_ICE_CONSENT_TIMEOUT_MS",
+            "INGOT_DRAIN_GRACE_SECONDS", "INGOT_MAX_DECODE_LOAD", "INGOT_CPU_CORES", "INGOT_STREAM_CORES",
+            "INGOT_ASSUMED_VIDEO");
 
     /** The same configuration listening on other ports (0 = any free port; tests use this). */
     public IngotConfig withPorts(int api, int whip) {
         return new IngotConfig(instanceId, api, whip, whipServerEnabled, udpPortRange, udpMuxPort, natIps, stunServers,
                 outputFramerate, mixingSampleRate, inputBufferDurationMs, streamFallbackTimeoutMs, sideChannelSocketDir,
-                loggerLevel, bindAddress, maxSessions, maxSdpBytes, whipPostsPerMinutePerIp, consentTimeoutMs);
+                loggerLevel, bindAddress, maxSessions, maxSdpBytes, whipPostsPerMinutePerIp, consentTimeoutMs, admission);
     }
 
     public static IngotConfig fromEnvironment() {
@@ -96,7 +99,8 @@ public record IngotConfig(
                     + ": use two different ports");
         }
         return new IngotConfig(instanceId, apiPort, whipPort, whipEnabled, range, mux, natIps, stun, framerate,
-                sampleRate, bufferMs, fallbackMs, sideDir, level, bind, maxSessions, maxSdp, postsPerMinute, consentMs);
+                sampleRate, bufferMs, fallbackMs, sideDir, level, bind, maxSessions, maxSdp, postsPerMinute, consentMs,
+                AdmissionConfig.fromMap(env));
     }
 
     private static String randomInstanceId() {
@@ -106,7 +110,7 @@ public record IngotConfig(
     }
 
     /** Reads and checks variables; each failure names the variable and what it accepts. */
-    private record Reader(Map<String, String> env) {
+    record Reader(Map<String, String> env) {
         Optional<String> string(String name) {
             String v = env.get(name);
             if (v == null) {

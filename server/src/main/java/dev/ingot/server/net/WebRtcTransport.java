@@ -364,7 +364,7 @@ public final class WebRtcTransport implements WhipTransport, AutoCloseable {
         return null;
     }
 
-    static List<VideoCodecChoice> choices(List<VideoDecoderKind> decoders) {
+    public static List<VideoCodecChoice> choices(List<VideoDecoderKind> decoders) {
         List<VideoCodecChoice> out = new ArrayList<>();
         for (VideoDecoderKind d : decoders) {
             out.add(switch (d) {

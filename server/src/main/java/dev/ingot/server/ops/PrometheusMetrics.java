@@ -22,8 +22,9 @@ import java.util.Set;
  * named after its JSON path ({@code ingot_input_rtp_last_10_seconds_packets_lost},
  * {@code ingot_input_video_decoded_fps}, ...) and any further string as a label of {@code ingot_input_info}
  * (codec, decoder, resolution), so new figures show up here without a change; decoded frame and batch totals are
- * counters. Process: inputs registered, live WHIP sessions, {@code /ws} clients,
- * live decoded pictures, JVM heap, threads and uptime.
+ * counters. Process: inputs registered, live WHIP sessions, {@code /ws} clients, capacity (sessions and inputs
+ * left, decode load and budget, draining; see {@link Capacity.Snapshot#addTo}), live decoded pictures, JVM heap,
+ * threads, CPU time and uptime.
  */
 public final class PrometheusMetrics {
     private static final Set<String> TRACK_FIELDS_DONE = Set.of("packets_received", "packets_lost",
@@ -38,8 +39,14 @@ public final class PrometheusMetrics {
     private PrometheusMetrics() {
     }
 
-    /** Process-wide figures that do not come from {@code /stats}. */
-    public record ProcessFigures(long liveSessions, long wsClients) {
+    /**
+     * Process-wide figures that do not come from {@code /stats}; {@code capacity} (sessions left, decode load,
+     * draining) may be null.
+     */
+    public record ProcessFigures(long liveSessions, long wsClients, Capacity.Snapshot capacity) {
+        public ProcessFigures(long liveSessions, long wsClients) {
+            this(liveSessions, wsClients, null);
+        }
     }
 
     /** Renders {@code stats} (the {@code /stats} body) and the process figures. */
@@ -50,6 +57,9 @@ public final class PrometheusMetrics {
         m.add("ingot_whip_sessions_live", Type.GAUGE, "WHIP sessions open now (connecting or connected).",
                 process.liveSessions());
         m.add("ingot_ws_clients", Type.GAUGE, "WebSocket clients connected to /ws.", process.wsClients());
+        if (process.capacity() != null) {
+            process.capacity().addTo(m);
+        }
         for (Map.Entry<String, Object> e : inputs.entrySet()) {
             input(m, e.getKey(), map(e.getValue()));
         }
@@ -164,6 +174,11 @@ public final class PrometheusMetrics {
         m.add("ingot_decoded_pictures_live", Type.GAUGE,
                 "Decoded pictures alive in native memory; a number that keeps growing is a leak.",
                 VideoFrame.livePictures());
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+                && os.getProcessCpuTime() >= 0) {
+            m.add("ingot_process_cpu_seconds_total", Type.COUNTER, "CPU time this process used (user + system), in"
+                    + " seconds.", os.getProcessCpuTime() / 1e9);
+        }
         m.add("ingot_process_uptime_seconds", Type.GAUGE, "Seconds since the JVM started.",
                 ManagementFactory.getRuntimeMXBean().getUptime() / 1000.0);
     }

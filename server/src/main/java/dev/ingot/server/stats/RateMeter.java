@@ -1,6 +1,6 @@
 package dev.ingot.server.stats;
 
-/** Events per second over the last completed second (for decoded fps and the like). Thread-safe. */
+/** Events (or amounts) per second over the last completed second (decoded fps, pixels per second). Thread-safe. */
 public final class RateMeter {
     private long second = Long.MIN_VALUE;
     private long current;
@@ -8,9 +8,14 @@ public final class RateMeter {
     private long total;
 
     public synchronized void mark(long nowNanos) {
+        add(nowNanos, 1);
+    }
+
+    /** Counts {@code amount} events at once (e.g. the pixels of a decoded picture). */
+    public synchronized void add(long nowNanos, long amount) {
         roll(nowNanos);
-        current++;
-        total++;
+        current += amount;
+        total += amount;
     }
 
     private void roll(long nowNanos) {

@@ -31,12 +31,15 @@ public final class WhipEndpoint {
     private static final Logger LOG = LoggerFactory.getLogger(WhipEndpoint.class);
     public static final String SDP = "application/sdp";
     public static final String SDPFRAG = "application/trickle-ice-sdpfrag";
+    /** Retry-After of a 503 from the transport (sessions or UDP ports exhausted). */
+    static final long RETRY_AFTER_FULL_SECONDS = 5;
 
     private final InputRegistry registry;
     private final WhipTransport transport;
     private final List<String> stunServers;
     private final int maxSdpBytes;
     private final PerAddressRateLimiter postLimit;
+    private volatile SessionAdmission admission = SessionAdmission.ANY;
 
     /** {@code transport} may be null while no media transport is built in: a valid POST then gets 501. */
     public WhipEndpoint(InputRegistry registry, WhipTransport transport, List<String> stunServers, int maxSdpBytes) {
@@ -51,6 +54,12 @@ public final class WhipEndpoint {
         this.stunServers = List.copyOf(stunServers);
         this.maxSdpBytes = maxSdpBytes;
         this.postLimit = postLimit;
+    }
+
+    /** Who decides whether a new session may start (capacity, drain); by default every offer may. */
+    public WhipEndpoint admission(SessionAdmission admission) {
+        this.admission = admission;
+        return this;
     }
 
     public void routes(HttpRouting.Builder r) {
@@ -122,7 +131,22 @@ public final class WhipEndpoint {
                     "this build of Ingot has no WebRTC media transport yet; the offer was not answered");
         }
         InetSocketAddress remote = remoteAddress(req);
-        WhipTransport.Answer answer = transport.offer(input, offer, remote);
+        WhipTransport.Answer answer;
+        switch (admission.admit(input, offer)) {
+            case SessionAdmission.Verdict.Refused no -> {
+                LOG.info("input={} offer from {} refused: {}", input.id(), remote, no.message());
+                throw unavailable(res, no.retryAfterSeconds(), new ApiException(503, no.errorCode(), no.message()));
+            }
+            case SessionAdmission.Verdict.Admitted yes -> {
+                try {
+                    answer = transport.offer(input, offer, remote);
+                } catch (ApiException e) {
+                    throw e.status() == 503 ? unavailable(res, RETRY_AFTER_FULL_SECONDS, e) : e;
+                } finally {
+                    yes.hold().close();
+                }
+            }
+        }
         String location = "/whip/" + URLEncoder.encode(input.id(), StandardCharsets.UTF_8) + "/"
                 + URLEncoder.encode(answer.sessionId(), StandardCharsets.UTF_8);
         LOG.info("input={} offer from {} answered, session {}", input.id(), remote, shortId(answer.sessionId()));
@@ -132,6 +156,12 @@ public final class WhipEndpoint {
         addIceServerLinks(res);
         res.headers().contentType(MediaTypes.create("application", "sdp"));
         res.send(answer.sdp().getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** RFC 9725 §4.5: a 503 says when to try again. */
+    private static ApiException unavailable(ServerResponse res, long retryAfterSeconds, ApiException e) {
+        res.header(HeaderNames.RETRY_AFTER, Long.toString(Math.max(1, retryAfterSeconds)));
+        return e;
     }
 
     /** Counted before anything else, so token guessing and floods of bad offers are limited too. */
