@@ -69,7 +69,8 @@ public final class SessionDriver implements DatagramHandler {
         this.fingerprints = List.copyOf(fingerprints);
         this.rng = rng;
         this.listener = listener;
-        this.dtlsTransport = new QueueDatagramTransport(data -> endpoint.send(data, session.remoteAddress()));
+        this.dtlsTransport = new QueueDatagramTransport(session.params().dtlsClient() ? DtlsRole.CLIENT : DtlsRole.SERVER,
+                data -> endpoint.send(data, session.remoteAddress()));
     }
 
     /** Called (on the reader thread) whenever ICE validates a new remote address: the mux routes by it. */
@@ -162,8 +163,12 @@ public final class SessionDriver implements DatagramHandler {
         }
         dtls = result.transport();
         long dtlsHandshakeNanos = System.nanoTime() - start;
-        LOG.info("input={} DTLS done as {} in {} ms, SRTP profile 0x{}", inputId, role,
-                dtlsHandshakeNanos / 1_000_000, Integer.toHexString(result.srtpProtectionProfileId()));
+        var link = dtlsTransport.figures();
+        LOG.info("input={} DTLS done as {} in {} ms, SRTP profile 0x{} (first datagram from the publisher after {} ms; "
+                + "datagrams in {}, out {}; flights repeated {}; records held for order {})", inputId, role,
+                dtlsHandshakeNanos / 1_000_000, Integer.toHexString(result.srtpProtectionProfileId()),
+                link.firstPeerDatagramNanos() < 0 ? -1 : (link.firstPeerDatagramNanos() - start) / 1_000_000,
+                link.datagramsReceived(), link.datagramsSent(), link.flightsRepeated(), link.recordsHeldForOrder());
         withSession(s -> {
             s.installSrtpKeys(result.srtpProtectionProfileId(), result.keyingMaterial(), System.nanoTime());
             return null;
