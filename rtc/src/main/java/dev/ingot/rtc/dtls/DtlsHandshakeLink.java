@@ -53,6 +53,9 @@ public final class DtlsHandshakeLink {
     private boolean firstFlightSent;
     private boolean heardPeer;
     private long firstPeerDatagramNanos = -1;
+    /** When our last flight went out, while we wait for the peer's answer to it; -1 when not timing one. */
+    private long awaitingAnswerSince = -1;
+    private long roundTripNanos = -1;
     private long datagramsReceived;
     private long datagramsSent;
     private long flightsRepeated;
@@ -79,6 +82,11 @@ public final class DtlsHandshakeLink {
             firstFlightRepeatAt = Long.MAX_VALUE;
         }
         boolean peerRepeated = inbound.add(buf, off, len, nowNanos);
+        if (!peerRepeated && awaitingAnswerSince >= 0) {
+            long sample = nowNanos - awaitingAnswerSince;
+            roundTripNanos = roundTripNanos < 0 ? sample : Math.min(roundTripNanos, sample);
+            awaitingAnswerSince = -1;
+        }
         if (peerRepeated && !lastFlight.isEmpty() && nowNanos - lastFlightSentNanos >= MIN_REPEAT_NANOS) {
             repeatLastFlight(nowNanos);
         }
@@ -111,6 +119,7 @@ public final class DtlsHandshakeLink {
         if (handshake) {
             lastFlight = flight;
             lastFlightSentNanos = nowNanos;
+            awaitingAnswerSince = nowNanos;
             if (!firstFlightSent) {
                 firstFlightSent = true;
                 if (role == DtlsRole.CLIENT && !heardPeer) {
@@ -148,6 +157,7 @@ public final class DtlsHandshakeLink {
         datagramsSent += lastFlight.size();
         lastFlightSentNanos = nowNanos;
         flightsRepeated++;
+        awaitingAnswerSince = -1; // which copy an answer answers is unknown (Karn)
     }
 
     /** The next datagram to send to the peer, or null. */
@@ -169,14 +179,20 @@ public final class DtlsHandshakeLink {
         inbound.handleTimeout(nowNanos);
     }
 
-    /** What the link saw and did, for the log line of a finished handshake. */
+    /**
+     * What the link saw and did, for the log line of a finished handshake.
+     *
+     * @param roundTripNanos the shortest time from one of our flights to the first datagram of the peer's answer
+     *                       (a round trip plus the peer's processing: an upper bound of the RTT), -1 if none was
+     *                       timed (flights that were repeated are not)
+     */
     public record Figures(long firstPeerDatagramNanos, long datagramsReceived, long datagramsSent,
-            long flightsRepeated, long recordsHeldForOrder) {
+            long flightsRepeated, long recordsHeldForOrder, long roundTripNanos) {
     }
 
     /** Figures so far; {@code firstPeerDatagramNanos} is the time passed to the first receive, -1 if none. */
     public Figures figures() {
         return new Figures(firstPeerDatagramNanos, datagramsReceived, datagramsSent, flightsRepeated,
-                inbound.recordsHeld());
+                inbound.recordsHeld(), roundTripNanos);
     }
 }
