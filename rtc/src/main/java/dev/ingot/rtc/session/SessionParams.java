@@ -50,6 +50,15 @@ public record SessionParams(
                 localSsrc, cname, min(DEFAULT_DISCONNECT_TIMEOUT, consentTimeout.dividedBy(2)), RtcpMode.COMPOUND);
     }
 
+    /** An RTCP CNAME of 96 random bits (RFC 7022 §4.2 asks for at least 96), as 24 hex digits. */
+    public static String randomCname(java.util.random.RandomGenerator random) {
+        StringBuilder sb = new StringBuilder(24);
+        for (int i = 0; i < 3; i++) {
+            sb.append(String.format("%08x", random.nextInt()));
+        }
+        return sb.toString();
+    }
+
     private static Duration min(Duration a, Duration b) {
         return a.compareTo(b) <= 0 ? a : b;
     }

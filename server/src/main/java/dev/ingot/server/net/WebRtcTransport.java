@@ -439,7 +439,7 @@ public final class WebRtcTransport implements WhipTransport, AutoCloseable {
         // RFC 7022: a CNAME of at least 96 random bits
         return new SessionParams(ice, n.remoteIceUfrag(), n.remoteIcePwd(),
                 Duration.ofMillis(config.consentTimeoutMs()), n.dtlsRole() == dev.ingot.rtc.sdp.DtlsRole.CLIENT,
-                video, audio, twcc, localSsrc, newId(12), Duration.ofMillis(config.disconnectTimeoutMs()),
+                video, audio, twcc, localSsrc, SessionParams.randomCname(rng), Duration.ofMillis(config.disconnectTimeoutMs()),
                 n.feedbackAloneOnly() ? RtcpMode.FEEDBACK_ALONE
                         : n.rtcpReducedSize() ? RtcpMode.REDUCED_SIZE : RtcpMode.COMPOUND);
     }
