@@ -186,7 +186,7 @@ public final class OfferNegotiation {
     /**
      * FFmpeg's WHIP muxer (libavformat/whip.c) writes its offer from a fixed template whose origin line is
      * {@code o=FFmpeg <session id> 2 IN IP4 127.0.0.1}: the user name "FFmpeg" identifies it. No other publisher
-     * seen uses it (Chromium and GStreamer write "-").
+     * seen uses it (Chromium, Safari and GStreamer write "-", OBS's libdatachannel "rtc").
      */
     static boolean isFfmpegWhipMuxer(SessionDescription offer) {
         return offer.origin().map(o -> o.split(" ", 2)[0].equals("FFmpeg")).orElse(false);
