@@ -17,14 +17,16 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Sessions that last and publishers that come back, with real publishers and Ingot at its default timeouts
- * (disconnected after 5 s of silence, closed after 30 s): FFmpeg killed with SIGKILL (no DELETE) publishes again
- * 6 s later; GStreamer's webrtcbin, which sends no consent checks once ICE completes, publishes for a minute and
- * every frame it encoded while connected is decoded.
+ * Real publishers in the situations of real networks, Ingot at its default settings: sessions that last and
+ * publishers that come back (disconnected after 5 s of silence, closed after 30 s): FFmpeg killed with SIGKILL (no
+ * DELETE) publishes again 6 s later; GStreamer's webrtcbin, which sends no consent checks once ICE completes,
+ * publishes for a minute and every frame it encoded while connected is decoded. Loss: FFmpeg answers our NACKs
+ * (sent alone, as it needs). Reordering: DTLS completes in both roles when what the publisher sends is delayed by
+ * 0-40 ms (so it arrives out of order) and 5 % of it is lost.
  */
-class PublisherLivenessInteropTest {
+class RealNetworkInteropTest {
     /** A network namespace of this test's own, joined by a veth pair (interop/netns.sh). */
-    static final String NETNS = "rtxliveness";
+    static final String NETNS = "rtxrealnet";
     static final String HOST_SIDE = "169.254.82.1";
     static TestServer t;
     static boolean netnsUp;
@@ -36,14 +38,14 @@ class PublisherLivenessInteropTest {
                 "SMELTER_WEBRTC_1_TO_1_NAT_IPS", "127.0.0.1," + HOST_SIDE));
         t.server.addMediaListener(probe);
         t.postJson("/api/start", "{}");
-        netnsUp = InteropTools.run("netns-up-liveness", List.of("bash", "interop/netns.sh", "up", NETNS,
+        netnsUp = InteropTools.run("netns-up-realnet", List.of("bash", "interop/netns.sh", "up", NETNS,
                 HOST_SIDE + "/30", "169.254.82.2/30"), Duration.ofSeconds(20)) == 0;
     }
 
     @AfterAll
     static void stop() throws Exception {
         t.close();
-        InteropTools.run("netns-down-liveness", List.of("bash", "interop/netns.sh", "down", NETNS),
+        InteropTools.run("netns-down-realnet", List.of("bash", "interop/netns.sh", "down", NETNS),
                 Duration.ofSeconds(20));
     }
 
@@ -179,5 +181,65 @@ class PublisherLivenessInteropTest {
         assertThat(sent).as("a minute at 30 fps").isGreaterThanOrEqualTo(1700);
         // the last few frames can still be in the jitter buffer when the DELETE ends the session
         assertThat(decoded).as("decoded frames").isGreaterThanOrEqualTo(sent - 6);
+    }
+
+    /**
+     * What the publisher sends (all but STUN) is delayed by 0-40 ms each, so datagrams overtake each other, and 5 %
+     * of it is lost; Ingot's answers go straight. FFmpeg makes Ingot the DTLS client, GStreamer the server. Every
+     * handshake must complete; the times (Ingot's "DTLS done" log lines) are printed, not asserted.
+     */
+    @Test
+    void dtlsCompletesInBothRolesWhenThePublishersDatagramsArriveOutOfOrderAndSomeAreLost() throws Exception {
+        InteropTools.requireFfmpeg();
+        InteropTools.requireGstreamer();
+        InteropTools.require("a network namespace with a veth pair (needs root and iproute2)", netnsUp);
+        var logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(
+                dev.ingot.server.net.SessionDriver.class);
+        var lines = new ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent>();
+        lines.start();
+        logger.addAppender(lines);
+        var delayer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+        java.util.SplittableRandom rng = new java.util.SplittableRandom(5);
+        t.server.transport().inboundFilter(next -> !(next instanceof dev.ingot.server.net.SessionDriver d)
+                || !d.inputId().startsWith("reorder-") ? next : (buf, off, len, from, now) -> {
+                    if ((buf[off] & 0xff) <= 3) {
+                        next.onDatagram(buf, off, len, from, now); // STUN: as is
+                        return;
+                    }
+                    long delayMicros;
+                    synchronized (rng) {
+                        if (rng.nextDouble() < 0.05) {
+                            return;
+                        }
+                        delayMicros = rng.nextLong(40_001);
+                    }
+                    byte[] copy = java.util.Arrays.copyOfRange(buf, off, off + len);
+                    delayer.schedule(() -> next.onDatagram(copy, 0, copy.length, from, System.nanoTime()),
+                            delayMicros, java.util.concurrent.TimeUnit.MICROSECONDS);
+                });
+        int runs = 4;
+        try {
+            for (int i = 1; i <= runs; i++) {
+                String id = "reorder-ffmpeg-" + i;
+                String token = t.register(id, "\"video\":{\"decoder_preferences\":[\"ffmpeg_h264\"]}");
+                assertThat(InteropTools.run(id, List.of("interop/ffmpeg-whip.sh", t.whip + "/whip/" + id, token, "3"),
+                        Duration.ofSeconds(60))).as(id).isZero();
+            }
+            for (int i = 1; i <= runs; i++) {
+                String id = "reorder-gstreamer-" + i;
+                String token = t.register(id, "\"video\":{\"decoder_preferences\":[\"ffmpeg_h264\"]}");
+                assertThat(InteropTools.run(id, List.of("ip", "netns", "exec", NETNS, "/usr/bin/python3",
+                        "interop/gst-whip.py", "http://" + HOST_SIDE + ":" + t.server.whipPort() + "/whip/" + id, token,
+                        "--duration", "2", "--size", "640x360"), Duration.ofSeconds(60))).as(id).isZero();
+            }
+        } finally {
+            t.server.transport().inboundFilter(h -> h);
+            delayer.shutdownNow();
+            logger.detachAppender(lines);
+        }
+        List<String> done = lines.list.stream().map(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
+                .filter(m -> m.startsWith("input=reorder-") && m.contains(" DTLS done as ")).toList();
+        done.forEach(m -> System.out.println("[interop] " + m));
+        assertThat(done).as("handshakes completed").hasSize(2 * runs);
     }
 }
