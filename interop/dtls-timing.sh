@@ -78,6 +78,7 @@ for pub in "${publishers[@]}"; do
         s = ""; for (i = 0; i < n; i++) s = s " " a[i]
         printf "%-14s %-22s min %4d  p50 %4d  p90 %4d  max %4d ms  |%s\n", pub, label, a[0], a[int((n - 1) / 2)],
           a[int(0.9 * (n - 1))], a[n - 1], s }
+      BEGIN { n = 0 }
       { role = $5; t[n] = $7; first = $(NF - 1); h[n] = role == "SERVER" && first >= 0 ? $7 - first : $7; n++ }
       END {
         if (n == 0) { printf "%-14s no handshake completed (of %d)\n", pub, runs; exit }

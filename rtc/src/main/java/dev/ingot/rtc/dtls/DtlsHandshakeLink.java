@@ -56,6 +56,9 @@ public final class DtlsHandshakeLink {
     /** When our last flight went out, while we wait for the peer's answer to it; -1 when not timing one. */
     private long awaitingAnswerSince = -1;
     private long roundTripNanos = -1;
+    /** The first datagrams each way, for the log line: "+ms in|out|again what". */
+    private final List<String> timeline = new ArrayList<>();
+    private long timelineStart = Long.MIN_VALUE;
     private long datagramsReceived;
     private long datagramsSent;
     private long flightsRepeated;
@@ -76,6 +79,7 @@ public final class DtlsHandshakeLink {
     /** A datagram (DTLS records) from the peer. */
     public void onDatagramReceived(byte[] buf, int off, int len, long nowNanos) {
         datagramsReceived++;
+        note(nowNanos, "in", buf, off, len);
         if (!heardPeer) {
             heardPeer = true;
             firstPeerDatagramNanos = nowNanos;
@@ -114,6 +118,9 @@ public final class DtlsHandshakeLink {
             handshake |= type == DtlsRecords.HANDSHAKE || type == DtlsRecords.CHANGE_CIPHER_SPEC;
         }
         pending.clear();
+        for (byte[] d : flight) {
+            note(nowNanos, "out", d, 0, d.length);
+        }
         transmit.addAll(flight);
         datagramsSent += flight.size();
         if (handshake) {
@@ -153,11 +160,46 @@ public final class DtlsHandshakeLink {
     }
 
     private void repeatLastFlight(long nowNanos) {
+        for (byte[] d : lastFlight) {
+            note(nowNanos, "again", d, 0, d.length);
+        }
         transmit.addAll(lastFlight);
         datagramsSent += lastFlight.size();
         lastFlightSentNanos = nowNanos;
         flightsRepeated++;
         awaitingAnswerSince = -1; // which copy an answer answers is unknown (Karn)
+    }
+
+    private static final int TIMELINE_ENTRIES = 24;
+
+    /** Notes a datagram on the timeline: its time since the link's first event and what its records are. */
+    private void note(long nowNanos, String direction, byte[] buf, int off, int len) {
+        if (timeline.size() >= TIMELINE_ENTRIES) {
+            return;
+        }
+        if (timelineStart == Long.MIN_VALUE) {
+            timelineStart = nowNanos;
+        }
+        StringBuilder sb = new StringBuilder().append('+').append((nowNanos - timelineStart) / 1_000_000).append(' ')
+                .append(direction);
+        int p = off;
+        int end = off + len;
+        while (p < end) {
+            int n = DtlsRecords.recordLength(buf, p, end);
+            if (n < 0) {
+                sb.append(" ?");
+                break;
+            }
+            int type = buf[p] & 0xff;
+            int epoch = ((buf[p + 3] & 0xff) << 8) | (buf[p + 4] & 0xff);
+            sb.append(' ').append(type == DtlsRecords.CHANGE_CIPHER_SPEC ? "CCS"
+                    : type == DtlsRecords.ALERT ? "alert"
+                    : type == DtlsRecords.HANDSHAKE && epoch == 0 && n > DtlsRecords.HEADER_LENGTH
+                            ? "hs" + (buf[p + DtlsRecords.HEADER_LENGTH] & 0xff)
+                            : "e" + epoch + "/" + type);
+            p += n;
+        }
+        timeline.add(sb.toString());
     }
 
     /** The next datagram to send to the peer, or null. */
@@ -187,12 +229,24 @@ public final class DtlsHandshakeLink {
      *                       timed (flights that were repeated are not)
      */
     public record Figures(long firstPeerDatagramNanos, long datagramsReceived, long datagramsSent,
-            long flightsRepeated, long recordsHeldForOrder, long roundTripNanos) {
+            long flightsRepeated, long recordsHeldForOrder, long roundTripNanos, List<String> timeline) {
+
+        /**
+         * One line for the log: when the peer's first datagram came (counted from {@code startNanos}), the counts,
+         * and the first datagrams each way ({@code hsN} a plaintext handshake record of message type N,
+         * {@code CCS}, {@code eE/T} an encrypted record of epoch E and content type T).
+         */
+        public String describe(long startNanos) {
+            return "first datagram from the publisher after "
+                    + (firstPeerDatagramNanos < 0 ? "-" : (firstPeerDatagramNanos - startNanos) / 1_000_000 + " ms")
+                    + "; datagrams in " + datagramsReceived + ", out " + datagramsSent + "; flights repeated "
+                    + flightsRepeated + "; records held for order " + recordsHeldForOrder + "; " + String.join(", ", timeline);
+        }
     }
 
     /** Figures so far; {@code firstPeerDatagramNanos} is the time passed to the first receive, -1 if none. */
     public Figures figures() {
         return new Figures(firstPeerDatagramNanos, datagramsReceived, datagramsSent, flightsRepeated,
-                inbound.recordsHeld(), roundTripNanos);
+                inbound.recordsHeld(), roundTripNanos, List.copyOf(timeline));
     }
 }

@@ -180,11 +180,8 @@ public final class SessionDriver implements DatagramHandler {
         dtls = result.transport();
         long dtlsHandshakeNanos = System.nanoTime() - start;
         var link = dtlsTransport.figures();
-        LOG.info("input={} DTLS done as {} in {} ms, SRTP profile 0x{} (first datagram from the publisher after {} ms; "
-                + "datagrams in {}, out {}; flights repeated {}; records held for order {})", inputId, role,
-                dtlsHandshakeNanos / 1_000_000, Integer.toHexString(result.srtpProtectionProfileId()),
-                link.firstPeerDatagramNanos() < 0 ? -1 : (link.firstPeerDatagramNanos() - start) / 1_000_000,
-                link.datagramsReceived(), link.datagramsSent(), link.flightsRepeated(), link.recordsHeldForOrder());
+        LOG.info("input={} DTLS done as {} in {} ms, SRTP profile 0x{} ({})", inputId, role,
+                dtlsHandshakeNanos / 1_000_000, Integer.toHexString(result.srtpProtectionProfileId()), link.describe(start));
         withSession(s -> {
             s.installSrtpKeys(result.srtpProtectionProfileId(), result.keyingMaterial(), System.nanoTime(),
                     Math.max(0, link.roundTripNanos()));
