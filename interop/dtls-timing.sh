@@ -71,7 +71,7 @@ for pub in "${publishers[@]}"; do
   done
   # per publisher: sorted times from ICE connected, then the handshake itself (as server: from the publisher's
   # first DTLS datagram; as client we send first, at ICE connected)
-  grep -oE "input=timing-$pub-[1-9][0-9]* DTLS done as [A-Z]+ in [0-9]+ ms.*first datagram from the publisher after -?[0-9]+ ms" "$log" \
+  sed -nE "s/.*input=timing-$pub-[1-9][0-9]* DTLS done as ([A-Z]+) in ([0-9]+) ms(.*first datagram from the publisher after ([0-9]+) ms)?.*/\1 \2 \4/p" "$log" \
     | awk -v pub="$pub" -v runs="$runs" '
       function stats(a, n, label,   i, j, x, s) {
         for (i = 0; i < n; i++) for (j = i + 1; j < n; j++) if (a[j] < a[i]) { x=a[i]; a[i]=a[j]; a[j]=x }
@@ -79,7 +79,7 @@ for pub in "${publishers[@]}"; do
         printf "%-14s %-22s min %4d  p50 %4d  p90 %4d  max %4d ms  |%s\n", pub, label, a[0], a[int((n - 1) / 2)],
           a[int(0.9 * (n - 1))], a[n - 1], s }
       BEGIN { n = 0 }
-      { role = $5; t[n] = $7; first = $(NF - 1); h[n] = role == "SERVER" && first >= 0 ? $7 - first : $7; n++ }
+      { role = $1; t[n] = $2; h[n] = role == "SERVER" && NF > 2 ? $2 - $3 : $2; n++ }
       END {
         if (n == 0) { printf "%-14s no handshake completed (of %d)\n", pub, runs; exit }
         printf "%-14s Ingot as %s, %d of %d done\n", pub, role, n, runs
