@@ -67,8 +67,7 @@ class PublisherSessionTest {
     @Test
     void withoutRtcpRsizeEveryDatagramIsCompoundWithReceiverReportAndSdesFirst() {
         SessionHarness h = harness(2, true, RtcpMode.COMPOUND);
-        h.up.loss = 0.03;
-        h.up.lossApplies = SessionHarness::isRtp;
+        h.loseRtp(0.03);
         streaming(h, 20);
         assertThat(h.rtcpOf(GenericNack.class)).isNotEmpty();
         for (SessionHarness.RtcpDatagram d : h.rtcp) {
@@ -82,8 +81,7 @@ class PublisherSessionTest {
     void withRtcpRsizeFeedbackGoesAloneAndReportsStayCompound() {
         for (RtcpMode mode : List.of(RtcpMode.REDUCED_SIZE, RtcpMode.FEEDBACK_ALONE)) {
             SessionHarness h = harness(3, true, mode);
-            h.up.loss = 0.03;
-            h.up.lossApplies = SessionHarness::isRtp;
+            h.loseRtp(0.03);
             streaming(h, 20);
             assertThat(h.rtcpOf(GenericNack.class)).isNotEmpty();
             for (SessionHarness.RtcpDatagram d : h.rtcp) {
@@ -103,8 +101,7 @@ class PublisherSessionTest {
     @Test
     void lossIsNackedAndRepairedThroughRtx() {
         SessionHarness h = harness(4, true, RtcpMode.COMPOUND);
-        h.up.loss = 0.05;
-        h.up.lossApplies = SessionHarness::isRtp;
+        h.loseRtp(0.05);
         streaming(h, 20);
         Set<Integer> seen = new HashSet<>();
         long repaired = 0;
@@ -130,8 +127,7 @@ class PublisherSessionTest {
     void resendsOnTheMediaSsrcCountAsRecoveredLikeRtx() {
         SessionHarness h = harness(5, false, RtcpMode.COMPOUND);
         h.resend = SessionHarness.Resend.MEDIA_SSRC;
-        h.up.loss = 0.05;
-        h.up.lossApplies = SessionHarness::isRtp;
+        h.loseRtp(0.05);
         streaming(h, 20);
         long repaired = h.video().stream().filter(SessionHarness.Delivered::repaired).count();
         assertThat(repaired).isPositive();
@@ -143,8 +139,7 @@ class PublisherSessionTest {
     @Test
     void rtxPacketsArriveUnwrappedWithTheMediaPayloadTypeSequenceAndSsrc() {
         SessionHarness h = harness(6, true, RtcpMode.COMPOUND);
-        h.up.loss = 0.05;
-        h.up.lossApplies = SessionHarness::isRtp;
+        h.loseRtp(0.05);
         List<int[]> unwrapped = new ArrayList<>();
         SessionHarness wrapped = streaming(h, 5);
         for (SessionHarness.Delivered d : wrapped.video()) {
@@ -177,8 +172,7 @@ class PublisherSessionTest {
         h.installKeys();
         h.stream(end);
         h.runFor(3 * SECOND);
-        h.up.loss = 0.02;
-        h.up.lossApplies = SessionHarness::isRtp;
+        h.loseRtp(0.02);
         h.runUntil(end);
         long[] nack = h.session.feedback().nackFigures();
         assertThat(nack[2]).as("given up").isPositive();

@@ -382,6 +382,12 @@ final class SessionHarness {
         toSession(protect(plain));
     }
 
+    /** The publisher's RTP (not RTCP, STUN or DTLS) is lost at {@code rate} on the way in. */
+    void loseRtp(double rate) {
+        up.loss = rate;
+        up.lossApplies = SessionHarness::isRtp;
+    }
+
     /** True for SRTP media (not RTCP, not STUN): the loss of a path can be limited to it. */
     static boolean isRtp(byte[] d) {
         return (d[0] & 0xC0) == 0x80 && ((d[1] & 0xff) < 192 || (d[1] & 0xff) > 223);
