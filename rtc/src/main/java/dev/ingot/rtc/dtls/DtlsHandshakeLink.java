@@ -103,6 +103,9 @@ public final class DtlsHandshakeLink {
 
     /** One datagram the engine sent (copied); it goes out when the engine next waits. */
     public void onEngineSent(byte[] buf, int off, int len) {
+        if (len <= 0) {
+            return;
+        }
         pending.add(Arrays.copyOfRange(buf, off, off + len));
     }
 
