@@ -2,7 +2,7 @@
 """Publish a GStreamer test pattern + 440 Hz sine to a WHIP endpoint with webrtcbin.
 
 Usage: /usr/bin/python3 interop/gst-whip.py URL TOKEN [--duration S] [--codec h264|h265|vp8|vp9]
-         [--size 1280x720] [--pattern ball|smpte|...] [--no-audio] [--no-video] [--local-address auto|none|ADDR[,ADDR...]] [--no-ice-tcp]
+         [--size WxH] [--pattern ball|smpte|...] [--no-audio] [--no-video] [--local-address auto|none|ADDR[,ADDR...]] [--no-ice-tcp]
          [--nack] [--ice-timeout S] [--connect-timeout S]
 
 Always run it with Debian's /usr/bin/python3: python3-gi and the GStreamer typelibs are
@@ -35,7 +35,9 @@ holds no usable candidate and ICE never connects. Two ways round it, both work h
      for a non-loopback URL host). Needs root (CAP_NET_ADMIN).
 
 Status lines on stdout, prefix 'gst-whip:': start, offer (size), posted (HTTP status,
-Location), state <connection-state>, connected, stats <json>, deleted, end rc=N.
+Location), state <connection-state>, connected, stats <json>, frames encoded=N
+while-connected=M (video frames out of the encoder; those while connected are what the server
+can get), deleted, end rc=N.
 Exit codes: 0 ok; 2 the POST got a non-2xx answer (status and body printed); 3 ICE/DTLS
 failed or did not connect within --connect-timeout; 1 any other error (pipeline error...).
 """
@@ -57,18 +59,18 @@ gi.require_version("GstSdp", "1.0")
 from gi.repository import GLib, Gst, GstSdp, GstWebRTC  # noqa: E402
 
 VIDEO = {
-    "h264": "x264enc tune=zerolatency speed-preset=ultrafast key-int-max=30 bframes=0 bitrate=2000 "
+    "h264": "x264enc name=venc tune=zerolatency speed-preset=ultrafast key-int-max=30 bframes=0 bitrate=2000 "
             "! video/x-h264,profile=constrained-baseline "
             "! rtph264pay config-interval=-1 aggregate-mode=zero-latency pt=96 "
             "! application/x-rtp,media=video,encoding-name=H264,payload=96,clock-rate=90000",
-    "vp8": "vp8enc deadline=1 keyframe-max-dist=30 target-bitrate=2000000 cpu-used=8 "
+    "vp8": "vp8enc name=venc deadline=1 keyframe-max-dist=30 target-bitrate=2000000 cpu-used=8 "
            "! rtpvp8pay picture-id-mode=15-bit pt=96 "
            "! application/x-rtp,media=video,encoding-name=VP8,payload=96,clock-rate=90000",
-    "vp9": "vp9enc deadline=1 keyframe-max-dist=30 target-bitrate=2000000 cpu-used=8 "
+    "vp9": "vp9enc name=venc deadline=1 keyframe-max-dist=30 target-bitrate=2000000 cpu-used=8 "
            "! rtpvp9pay picture-id-mode=15-bit pt=98 "
            "! application/x-rtp,media=video,encoding-name=VP9,payload=98,clock-rate=90000",
     # x265 (gst-plugins-bad); no B-frames, parameter sets in every keyframe (RFC 7798 in-band)
-    "h265": "x265enc tune=zerolatency speed-preset=ultrafast key-int-max=30 bitrate=2000 "
+    "h265": "x265enc name=venc tune=zerolatency speed-preset=ultrafast key-int-max=30 bitrate=2000 "
             "option-string=bframes=0:repeat-headers=1 "
             "! video/x-h265,profile=main ! rtph265pay config-interval=-1 pt=100 "
             "! application/x-rtp,media=video,encoding-name=H265,payload=100,clock-rate=90000",
@@ -86,7 +88,6 @@ def parse_args():
     ap.add_argument("token", help="bearer token ('' for no Authorization header)")
     ap.add_argument("--duration", type=float, default=0, help="seconds to publish (0: until SIGINT/SIGTERM)")
     ap.add_argument("--codec", choices=sorted(VIDEO), default="h264")
-    ap.add_argument("--size", default="1280x720", help="video width x height")
     ap.add_argument("--pattern", default="ball",
                     help="videotestsrc pattern (ball, smpte: a still picture a test can render itself, ...)")
     ap.add_argument("--no-audio", action="store_true")
@@ -97,11 +98,16 @@ def parse_args():
     ap.add_argument("--no-ice-tcp", action="store_true", help="gather UDP candidates only")
     ap.add_argument("--nack", action="store_true",
                     help="video does NACK/RTX (webrtcbin's default offers neither generic nack nor rtx)")
+    ap.add_argument("--size", default="1280x720", help="video WIDTHxHEIGHT (30 fps)")
     ap.add_argument("--ice-timeout", type=float, default=5.0, help="max seconds to wait for ICE gathering")
     ap.add_argument("--connect-timeout", type=float, default=15.0, help="max seconds from POST to connected")
     a = ap.parse_args()
     if a.no_audio and a.no_video:
         ap.error("nothing to send")
+    try:
+        a.width, a.height = (int(x) for x in a.size.lower().split("x"))
+    except ValueError:
+        ap.error(f"--size must be WIDTHxHEIGHT: {a.size!r}")
     u = urllib.parse.urlsplit(a.url)
     if u.scheme not in ("http", "https") or not u.hostname:
         ap.error(f"URL must be an absolute http(s) URL: {a.url!r}")
@@ -131,18 +137,23 @@ class Publisher:
         self.posted = False
         self.connected = False
         self.stopping = False
+        self.frames_encoded = 0
+        self.frames_connected = 0
         parts = ["webrtcbin name=webrtc bundle-policy=max-bundle"]
         if not args.no_video:
             parts.append(f"videotestsrc is-live=true pattern={args.pattern} "
-                         f"! video/x-raw,width={args.size.split('x')[0]},height={args.size.split('x')[1]},"
-                         "framerate=30/1 ! videoconvert ! queue "
-                         f"! {VIDEO[args.codec]} ! webrtc.")
+                         f"! video/x-raw,width={args.width},height={args.height},framerate=30/1 ! videoconvert "
+                         f"! queue ! {VIDEO[args.codec]} ! webrtc.")
         if not args.no_audio:
             parts.append("audiotestsrc is-live=true wave=sine freq=440 ! audioconvert ! audioresample ! queue "
                          "! opusenc ! rtpopuspay pt=111 "
                          "! application/x-rtp,media=audio,encoding-name=OPUS,payload=111,clock-rate=48000 ! webrtc.")
         self.pipe = Gst.parse_launch(" ".join(parts))
         self.webrtc = self.pipe.get_by_name("webrtc")
+        if not args.no_video:
+            # count encoded frames (one buffer each), and those encoded while connected and not stopping: what
+            # a receiver can be expected to get
+            self.pipe.get_by_name("venc").get_static_pad("src").add_probe(Gst.PadProbeType.BUFFER, self.on_frame)
         for pad in self.webrtc.sinkpads:
             tr = pad.get_property("transceiver")
             tr.set_property("direction", GstWebRTC.WebRTCRTPTransceiverDirection.SENDONLY)
@@ -176,6 +187,12 @@ class Publisher:
         bus = self.pipe.get_bus()
         bus.add_signal_watch()
         bus.connect("message::error", self.on_error)
+
+    def on_frame(self, _pad, _info):
+        self.frames_encoded += 1
+        if self.connected and not self.stopping:
+            self.frames_connected += 1
+        return Gst.PadProbeReturn.OK
 
     # --- offer / answer ------------------------------------------------------
     def on_negotiation_needed(self, _el):
@@ -277,6 +294,8 @@ class Publisher:
             self.webrtc.emit("get-stats", None, promise)
             promise.wait()
             say(f"stats {json.dumps(self.outbound_stats(promise.get_reply()))}")
+            if not self.args.no_video:
+                say(f"frames encoded={self.frames_encoded} while-connected={self.frames_connected}")
         if self.location:
             say(f"deleted {self.http_delete()}")
         self.pipe.set_state(Gst.State.NULL)

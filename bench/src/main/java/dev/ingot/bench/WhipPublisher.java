@@ -77,7 +77,7 @@ public final class WhipPublisher implements AutoCloseable {
         this.http = http;
         socket = new DatagramSocket(0, InetAddress.getLoopbackAddress());
         socket.setSendBufferSize(1 << 20);
-        dtlsQueue = new QueueDatagramTransport(d -> send(d, 0, d.length));
+        dtlsQueue = new QueueDatagramTransport(DtlsRole.CLIENT, d -> send(d, 0, d.length)); // the offer is actpass: Ingot answers passive
         audioSsrc = rng.nextInt() & 0xFFFF_FFFFL;
         videoSsrc = rng.nextInt() & 0xFFFF_FFFFL;
         rtxSsrc = rng.nextInt() & 0xFFFF_FFFFL;

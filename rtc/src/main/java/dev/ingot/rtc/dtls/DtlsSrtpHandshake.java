@@ -35,6 +35,7 @@ import org.bouncycastle.tls.crypto.impl.bc.BcTlsCrypto;
  *       should wake a {@code receive} that is blocked. After that this package never calls the transport
  *       again: later receives and sends on the returned {@link DTLSTransport} throw
  *       {@link DtlsTransportClosedException}.</li>
+ *   <li>A {@link FlightTransport} is told when the handshake's last flight is written.</li>
  *   <li>To abort a handshake in progress (session deleted), make {@code receive} throw an {@link IOException} or
  *       interrupt the handshake thread so that a blocking {@code receive} throws {@link InterruptedIOException}.</li>
  * </ul>
@@ -90,6 +91,10 @@ public final class DtlsSrtpHandshake {
                 case CLIENT -> new DTLSClientProtocol().connect(
                         new SrtpDtlsClient(crypto, local, options, state), closing);
             };
+            if (transport instanceof FlightTransport flights) {
+                // our last flight (a server's Finished) was written after the engine's last receive
+                flights.flightWritten();
+            }
         } catch (IOException e) {
             throw describe(who, e, state, options);
         }

@@ -5,8 +5,8 @@ import java.util.Objects;
 /**
  * Decides when to ask the publisher of one video stream for a keyframe: when the first packet arrives and no
  * keyframe has yet (a lost first keyframe otherwise means no picture until the next GOP), after a decoder error,
- * and after loss that NACK could not repair. Requests are rate-limited (one per second by default) and repeated
- * at that pace until {@link #onKeyframeReceived()}.
+ * and after loss that NACK could not repair. Requests are rate-limited ({@link #setMinIntervalNanos}; one per
+ * second by default) and repeated at that pace until {@link #onKeyframeReceived()}.
  *
  * <p>Uses PLI (RFC 4585 §6.3.1) when negotiated, else FIR (RFC 5104 §4.3.1). Every FIR this emits carries a new
  * sequence number, repeats included: RFC 5104 §4.3.1.2 keeps the number for a retransmission of the same
@@ -31,7 +31,7 @@ public final class KeyframeRequester {
     public static final long DEFAULT_MIN_INTERVAL_NANOS = 1_000_000_000L;
 
     private final Method method;
-    private final long minIntervalNanos;
+    private long minIntervalNanos;
 
     private boolean pending;
     private boolean keyframeSeen;
@@ -50,6 +50,17 @@ public final class KeyframeRequester {
 
     public KeyframeRequester(Method method, long minIntervalNanos) {
         this.method = Objects.requireNonNull(method, "method");
+        if (minIntervalNanos <= 0) {
+            throw new IllegalArgumentException("min interval must be positive");
+        }
+        this.minIntervalNanos = minIntervalNanos;
+    }
+
+    /**
+     * Changes the spacing of requests: as often as the publisher can answer one (about a round trip plus a frame),
+     * so a picture broken by loss is repaired quickly, and never more often than that.
+     */
+    public void setMinIntervalNanos(long minIntervalNanos) {
         if (minIntervalNanos <= 0) {
             throw new IllegalArgumentException("min interval must be positive");
         }

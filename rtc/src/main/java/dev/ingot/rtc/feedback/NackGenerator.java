@@ -6,39 +6,47 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Decides which lost RTP packets of one video stream to request with generic NACKs (RFC 4585 §6.2.1), when,
- * and when to give up and ask for a keyframe instead. Audio gets none: a retransmission would arrive after its
- * playout time.
+ * Tracks the missing packets of one RTP stream: which to request with generic NACKs (RFC 4585 §6.2.1) and when,
+ * when to give up and ask for a keyframe instead, and how many were lost for good. With {@code maxRetries} 0 it
+ * only tracks (a stream without NACK: audio, or video of a publisher that repairs by keyframes).
  *
- * <p>Feed it every sequence number of the media stream, including those recovered from the RTX stream
- * ({@link #onPacket}); call {@link #pollNacks} on the session's timer. A missing packet is first NACKed after a
- * short reorder grace (a few ms, or once a few later packets arrived), then again every
- * {@code max(1.5 * RTT, minRetryInterval)} up to {@code maxRetries} times; it is given up when it gets older than
- * {@code maxAge} or its last retry went unanswered. A gap that would leave more than {@code maxMissing} packets
- * missing is not NACKed at all. Every give-up raises the keyframe signal ({@link #pollKeyframeNeeded}): the frame
- * that packet belonged to cannot be decoded. Sequence numbers are unwrapped, so gaps across 65535 work.
- *
- * <p>Memory is bounded by {@code maxMissing}; the missing packets are kept sorted in parallel arrays, so arrivals
- * and polls do not allocate (a poll that NACKs allocates its result list).
+ * <p>Feed it every sequence number of the media stream, with whether it came as a retransmission (RTX,
+ * {@link #onPacket}); call {@link #pollNacks} when {@link #nextPollNanos} says. Rules:
+ * <ul>
+ *   <li><b>Reordering is not loss.</b> A gap is first NACKed once it has been open longer than the reorder window
+ *       the path has shown ({@link ReorderWindow}), or earlier if waiting that long would leave the resend no time
+ *       to arrive before the playout deadline ({@link #setMaxAgeNanos}).</li>
+ *   <li><b>Retries</b> every {@code max(1.5 * RTT, minRetryInterval)}, at most {@code maxRetries} NACKs per
+ *       packet.</li>
+ *   <li><b>Give up</b> a packet when it is older than the playout deadline, when its last retry went unanswered,
+ *       or when no resend asked for now could arrive before the deadline; a stream without NACK gives up a gap
+ *       once it is older than the reorder window. Every give-up raises the keyframe signal
+ *       ({@link #pollKeyframeNeeded}) and counts in {@link #givenUp()}: packets never received in time. A gap
+ *       that would leave more than {@code maxMissing} packets missing is given up at once.</li>
+ *   <li><b>What came back.</b> A missing packet that arrives as a retransmission counts as recovered (and, NACKed
+ *       exactly once, gives an RTT sample, as in Karn's algorithm). One that arrives unflagged after a NACK is,
+ *       when the stream has an RTX repair stream, the late original (reordering, a reorder sample); without one
+ *       it may be the resend (publishers that resend on the media SSRC, such as libdatachannel) or the late
+ *       original: it counts as recovered, and if a second copy arrives within a few round trips the first was
+ *       the original after all, and it is counted again as reordered.</li>
+ * </ul>
+ * Sequence numbers are unwrapped, so gaps across 65535 work. Memory is bounded by {@code maxMissing}; the missing
+ * packets are kept sorted in parallel arrays, so arrivals and polls do not allocate (a poll that NACKs allocates
+ * its result list).
  */
 public final class NackGenerator {
     /**
      * Tunables.
      *
-     * @param reorderGraceNanos     how long a gap may stay open before its first NACK (reordering is not loss)
-     * @param reorderPackets        ...or how many packets must have arrived since the gap opened (counting the one
-     *                              that revealed it)
-     * @param maxRetries            how many times one sequence number is NACKed at most
+     * @param maxRetries            how many times one sequence number is NACKed at most; 0 tracks only
      * @param minRetryIntervalNanos lower bound of the spacing between NACKs of the same packet
-     * @param maxAgeNanos           give up a packet this long after it went missing (the jitter buffer's
-     *                              deadline; see {@link #setMaxAgeNanos})
+     * @param maxAgeNanos           initial playout deadline: give up a packet this long after it went missing
+     *                              (see {@link #setMaxAgeNanos})
      * @param maxMissing            largest number of packets tracked; a gap beyond that means a keyframe
      * @param minNackIntervalNanos  at most one NACK list per this interval (one RTCP NACK packet)
      * @param maxNacksPerPoll       most sequence numbers in one NACK list; the rest wait for the next poll
      */
     public record Config(
-            long reorderGraceNanos,
-            int reorderPackets,
             int maxRetries,
             long minRetryIntervalNanos,
             long maxAgeNanos,
@@ -46,40 +54,58 @@ public final class NackGenerator {
             long minNackIntervalNanos,
             int maxNacksPerPoll) {
         public Config {
-            if (reorderGraceNanos < 0 || reorderPackets < 1 || maxRetries < 1 || minRetryIntervalNanos < 0
-                    || maxAgeNanos <= 0 || maxMissing < 1 || minNackIntervalNanos < 0 || maxNacksPerPoll < 1) {
+            if (maxRetries < 0 || minRetryIntervalNanos < 0 || maxAgeNanos <= 0 || maxMissing < 1
+                    || minNackIntervalNanos < 0 || maxNacksPerPoll < 1) {
                 throw new IllegalArgumentException("invalid NACK configuration: " + this);
             }
         }
 
-        /** 5 ms or 3 packets of grace, 10 NACKs per packet at least 20 ms apart, 1 s max age, 500 missing at
-         * most, one NACK list per 20 ms of at most 256 sequence numbers. */
+        /** 10 NACKs per packet at least 20 ms apart, 1 s deadline until told, 500 missing at most, one NACK
+         * list per 5 ms of at most 256 sequence numbers. */
         public static Config defaults() {
-            return new Config(5_000_000L, 3, 10, 20_000_000L, 1_000_000_000L, 500, 20_000_000L, 256);
+            return new Config(10, 20_000_000L, 1_000_000_000L, 500, 5_000_000L, 256);
+        }
+
+        /** Tracking only: no NACKs (a stream that cannot be repaired by retransmission). */
+        public static Config trackOnly() {
+            return new Config(0, 20_000_000L, 1_000_000_000L, 500, 5_000_000L, 256);
         }
     }
 
     /** A sequence number this far behind the highest one, twice in a row, means the sender restarted. */
     static final int RESTART_DISTANCE = 10_000;
+    /** NACKed packets that arrived unflagged, remembered to spot a second copy (see the class comment). */
+    static final int RECENT = 64;
+    /** How long such a packet is remembered: a second copy later than this is not looked for. */
+    static final long RECENT_MIN_NANOS = 100_000_000L;
 
     private final Config config;
-    private final RttEstimator rttSink;
+    private final RttEstimator rtt;
+    private final boolean repairStream;
+    private final ReorderWindow reorder = new ReorderWindow();
     private long maxAgeNanos;
 
     private final SequenceUnwrapper unwrapper = new SequenceUnwrapper();
     private boolean started;
     private long highest;
     private long restartCandidate = Long.MIN_VALUE;
-    private long packetsSeen;
 
     // missing packets, sorted by extended sequence number
     private final long[] missingSeq;
     private final long[] detectedAt;
-    private final long[] seenAtDetection;
     private final long[] lastNackAt;
     private final int[] nackCount;
     private final boolean[] picked;
     private int size;
+
+    // NACKed packets that arrived unflagged (no repair stream): a ring
+    private final long[] recentSeq = new long[RECENT];
+    private final long[] recentDetectedAt = new long[RECENT];
+    private final long[] recentNackAt = new long[RECENT];
+    private final long[] recentArrivedAt = new long[RECENT];
+    private final boolean[] recentNackedOnce = new boolean[RECENT];
+    private int recentNext;
+    private int recentCount;
 
     private boolean haveNacked;
     private long lastListAt;
@@ -89,31 +115,34 @@ public final class NackGenerator {
     private long nackListsSent;
     private long recovered;
     private long reordered;
+    private long reorderedAfterNack;
     private long givenUp;
 
-    /** A generator with {@link Config#defaults()} and no RTT sampling. */
+    /** A NACKing generator with {@link Config#defaults()}, its own RTT estimate and no repair stream. */
     public NackGenerator() {
-        this(Config.defaults(), null);
+        this(Config.defaults(), new RttEstimator(), false);
     }
 
     /**
-     * @param config  tunables
-     * @param rttSink receives NACK-to-arrival delays of packets NACKed exactly once; may be null
+     * @param config       tunables
+     * @param rtt          the round-trip estimate used for timing; receives NACK-to-resend delays
+     * @param repairStream true when resends come on an RTX stream ({@link #onPacket} then gets
+     *                     {@code retransmitted}); false when they come on the media SSRC itself
      */
-    public NackGenerator(Config config, RttEstimator rttSink) {
+    public NackGenerator(Config config, RttEstimator rtt, boolean repairStream) {
         this.config = Objects.requireNonNull(config, "config");
-        this.rttSink = rttSink;
+        this.rtt = Objects.requireNonNull(rtt, "rtt");
+        this.repairStream = repairStream;
         this.maxAgeNanos = config.maxAgeNanos();
         int n = config.maxMissing();
         missingSeq = new long[n];
         detectedAt = new long[n];
-        seenAtDetection = new long[n];
         lastNackAt = new long[n];
         nackCount = new int[n];
         picked = new boolean[n];
     }
 
-    /** Changes the max age, e.g. to the jitter buffer's current latency: later retransmissions are useless. */
+    /** The playout deadline, e.g. the jitter buffer's current target: resends later than that are useless. */
     public void setMaxAgeNanos(long maxAgeNanos) {
         if (maxAgeNanos <= 0) {
             throw new IllegalArgumentException("max age must be positive");
@@ -121,18 +150,27 @@ public final class NackGenerator {
         this.maxAgeNanos = maxAgeNanos;
     }
 
+    public long maxAgeNanos() {
+        return maxAgeNanos;
+    }
+
+    /** {@link #onPacket(int, long, boolean)} for a packet that is not a retransmission. */
+    public void onPacket(int sequenceNumber, long nowNanos) {
+        onPacket(sequenceNumber, nowNanos, false);
+    }
+
     /**
-     * Accounts one received packet of the media stream (original or recovered through RTX).
+     * Accounts one received packet of the media stream.
      *
      * @param sequenceNumber the media sequence number (for RTX: the original sequence number from its payload)
      * @param nowNanos       arrival time
+     * @param retransmitted  true if it came on the RTX repair stream
      */
-    public void onPacket(int sequenceNumber, long nowNanos) {
+    public void onPacket(int sequenceNumber, long nowNanos, boolean retransmitted) {
         if (!started) {
             started = true;
             unwrapper.reset();
             highest = unwrapper.unwrap(sequenceNumber);
-            packetsSeen++;
             return;
         }
         long extended = unwrapper.peek(sequenceNumber);
@@ -140,16 +178,16 @@ public final class NackGenerator {
             if (extended == restartCandidate) {
                 // two sequential packets far behind: a new numbering, old losses are moot
                 size = 0;
+                recentCount = 0;
                 started = false;
                 restartCandidate = Long.MIN_VALUE;
-                onPacket(sequenceNumber, nowNanos);
+                onPacket(sequenceNumber, nowNanos, retransmitted);
             } else {
                 restartCandidate = extended + 1;
             }
             return;
         }
         extended = unwrapper.unwrap(sequenceNumber);
-        packetsSeen++;
         if (extended > highest) {
             long gap = extended - highest - 1;
             if (gap > 0) {
@@ -166,35 +204,124 @@ public final class NackGenerator {
         } else if (extended < highest) {
             int i = indexOf(extended);
             if (i >= 0) {
-                if (nackCount[i] > 0) {
-                    recovered++;
-                    if (nackCount[i] == 1 && rttSink != null) {
-                        rttSink.onSample(nowNanos - lastNackAt[i]);
-                    }
-                } else {
-                    reordered++;
-                }
-                remove(i);
+                arrivedMissing(i, extended, nowNanos, retransmitted);
+            } else if (!retransmitted) {
+                secondCopy(extended, nowNanos);
             }
         }
+    }
+
+    private void arrivedMissing(int i, long extended, long nowNanos, boolean retransmitted) {
+        if (nackCount[i] == 0) {
+            reordered++;
+            reorder.onSample(nowNanos - detectedAt[i], nowNanos);
+        } else if (retransmitted) {
+            recovered++;
+            if (nackCount[i] == 1) {
+                rtt.onSample(nowNanos - lastNackAt[i]);
+            }
+        } else if (repairStream) {
+            // resends come on the RTX stream: this is the original, late
+            reordered++;
+            reorderedAfterNack++;
+            reorder.onSample(nowNanos - detectedAt[i], nowNanos);
+        } else {
+            recovered++;
+            remember(extended, detectedAt[i], lastNackAt[i], nackCount[i] == 1, nowNanos);
+        }
+        remove(i);
+    }
+
+    private void remember(long extended, long detected, long nackedAt, boolean nackedOnce, long nowNanos) {
+        int r = recentNext;
+        recentSeq[r] = extended;
+        recentDetectedAt[r] = detected;
+        recentNackAt[r] = nackedAt;
+        recentArrivedAt[r] = nowNanos;
+        recentNackedOnce[r] = nackedOnce;
+        recentNext = (r + 1) % RECENT;
+        recentCount = Math.min(RECENT, recentCount + 1);
+    }
+
+    /** A packet we already had: if it is a NACKed one that came unflagged, the first copy was the original. */
+    private void secondCopy(long extended, long nowNanos) {
+        for (int k = 0; k < recentCount; k++) {
+            int r = (recentNext - 1 - k + RECENT) % RECENT;
+            if (recentSeq[r] == extended) {
+                recovered--;
+                reordered++;
+                reorderedAfterNack++;
+                reorder.onSample(recentArrivedAt[r] - recentDetectedAt[r], nowNanos);
+                if (recentNackedOnce[r]) {
+                    rtt.onSample(nowNanos - recentNackAt[r]);
+                }
+                recentSeq[r] = Long.MIN_VALUE;
+                return;
+            }
+        }
+    }
+
+    /** Remembered packets that no second copy followed were resends: their NACK-to-arrival delay is an RTT. */
+    private void expireRecent(long nowNanos) {
+        long keep = Math.max(RECENT_MIN_NANOS, 4 * rtt.rttNanos());
+        while (recentCount > 0) {
+            int oldest = (recentNext - recentCount + RECENT) % RECENT;
+            if (nowNanos - recentArrivedAt[oldest] < keep) {
+                return;
+            }
+            if (recentSeq[oldest] != Long.MIN_VALUE && recentNackedOnce[oldest]) {
+                rtt.onSample(recentArrivedAt[oldest] - recentNackAt[oldest]);
+            }
+            recentCount--;
+        }
+    }
+
+    private long retryInterval() {
+        long r = rtt.rttNanos();
+        return Math.max(r + r / 2, config.minRetryIntervalNanos());
+    }
+
+    /**
+     * The round trip a resend takes, for deadline decisions: 0 while nothing was measured (a guessed RTT must
+     * not stop us from trying, or it could never be measured).
+     */
+    private long measuredRtt() {
+        return rtt.samples() > 0 ? rtt.rttNanos() : 0;
+    }
+
+    /** How long after it went missing a packet gets its first NACK (or, tracking only, is given up). */
+    private long firstNackDelay(long window) {
+        if (config.maxRetries() == 0) {
+            return window;
+        }
+        long r = measuredRtt();
+        return Math.max(0, Math.min(window, maxAgeNanos - r - r / 4));
     }
 
     /**
      * The sequence numbers (16-bit, in sending order) to put in a NACK now; empty if none are due or a NACK list
      * went out less than {@code minNackInterval} ago. At most {@code maxNacksPerPoll}: packets never NACKed take
-     * precedence over retries. Also gives up packets that are too old or out of retries.
-     *
-     * @param nowNanos current time
-     * @param rttNanos current round-trip time estimate (see {@link RttEstimator})
+     * precedence over retries. Also gives up packets (see the class comment).
      */
-    public List<Integer> pollNacks(long nowNanos, long rttNanos) {
-        long retryInterval = Math.max(rttNanos + rttNanos / 2, config.minRetryIntervalNanos());
-        // pass 1: give up what is too old or out of retries, compact
+    public List<Integer> pollNacks(long nowNanos) {
+        expireRecent(nowNanos);
+        long retryInterval = retryInterval();
+        long firstDelay = firstNackDelay(reorder.windowNanos(nowNanos));
+        long r = measuredRtt();
         int kept = 0;
         for (int i = 0; i < size; i++) {
-            boolean tooOld = nowNanos - detectedAt[i] > maxAgeNanos;
-            boolean retriesSpent = nackCount[i] >= config.maxRetries() && nowNanos - lastNackAt[i] >= retryInterval;
-            if (tooOld || retriesSpent) {
+            long age = nowNanos - detectedAt[i];
+            boolean giveUp;
+            if (config.maxRetries() == 0) {
+                giveUp = age >= firstDelay;
+            } else if (nackCount[i] == 0) {
+                giveUp = age > maxAgeNanos || r > 0 && age >= firstDelay && age + r > maxAgeNanos;
+            } else {
+                boolean retryDue = nowNanos - lastNackAt[i] >= retryInterval;
+                giveUp = age > maxAgeNanos
+                        || retryDue && (nackCount[i] >= config.maxRetries() || r > 0 && age + r > maxAgeNanos);
+            }
+            if (giveUp) {
                 giveUp(1);
                 continue;
             }
@@ -204,20 +331,20 @@ public final class NackGenerator {
             kept++;
         }
         size = kept;
-        if (haveNacked && nowNanos - lastListAt < config.minNackIntervalNanos()) {
+        if (config.maxRetries() == 0 || haveNacked && nowNanos - lastListAt < config.minNackIntervalNanos()) {
             return List.of();
         }
-        // pass 2: first NACKs (fresh losses) before retries, so retries of an old burst cannot starve new
-        // losses; oldest first within each kind
+        // first NACKs (fresh losses) before retries, so retries of an old burst cannot starve new losses; oldest
+        // first within each kind
         int room = config.maxNacksPerPoll();
         for (int i = 0; i < size && room > 0; i++) {
-            picked[i] = nackCount[i] == 0 && isDue(i, nowNanos, retryInterval);
+            picked[i] = nackCount[i] == 0 && nowNanos - detectedAt[i] >= firstDelay;
             if (picked[i]) {
                 room--;
             }
         }
         for (int i = 0; i < size && room > 0; i++) {
-            if (!picked[i] && nackCount[i] > 0 && isDue(i, nowNanos, retryInterval)) {
+            if (!picked[i] && nackCount[i] > 0 && nowNanos - lastNackAt[i] >= retryInterval) {
                 picked[i] = true;
                 room--;
             }
@@ -241,12 +368,25 @@ public final class NackGenerator {
         return Collections.unmodifiableList(out);
     }
 
-    private boolean isDue(int i, long nowNanos, long retryInterval) {
-        if (nackCount[i] == 0) {
-            return nowNanos - detectedAt[i] >= config.reorderGraceNanos()
-                    || packetsSeen - seenAtDetection[i] >= config.reorderPackets();
+    /**
+     * When {@link #pollNacks} next has something to do (a first NACK, a retry or a give-up); {@code Long.MAX_VALUE}
+     * when nothing is missing. May be in the past.
+     */
+    public long nextPollNanos(long nowNanos) {
+        if (size == 0) {
+            return Long.MAX_VALUE;
         }
-        return nackCount[i] < config.maxRetries() && nowNanos - lastNackAt[i] >= retryInterval;
+        long retryInterval = retryInterval();
+        long firstDelay = firstNackDelay(reorder.windowNanos(nowNanos));
+        long t = Long.MAX_VALUE;
+        for (int i = 0; i < size; i++) {
+            long due = nackCount[i] == 0 ? detectedAt[i] + firstDelay : lastNackAt[i] + retryInterval;
+            t = Math.min(t, Math.min(due, detectedAt[i] + maxAgeNanos + 1));
+        }
+        if (haveNacked && config.maxRetries() > 0) {
+            t = Math.max(t, lastListAt + config.minNackIntervalNanos());
+        }
+        return t;
     }
 
     /** True once after packets were given up (too old, out of retries, or too many missing): request a keyframe. */
@@ -256,7 +396,7 @@ public final class NackGenerator {
         return needed;
     }
 
-    /** Packets currently missing and still being asked for. */
+    /** Packets currently missing and still being waited for. */
     public int missing() {
         return size;
     }
@@ -271,19 +411,29 @@ public final class NackGenerator {
         return nackListsSent;
     }
 
-    /** NACKed packets that arrived afterwards. */
+    /** NACKed packets whose resend arrived (see the class comment for resends on the media SSRC). */
     public long recovered() {
         return recovered;
     }
 
-    /** Packets that arrived late but before any NACK for them (reordering, not loss). */
+    /** Packets that arrived late, not lost: before any NACK, or as the original after one. */
     public long reordered() {
         return reordered;
     }
 
-    /** Missing packets given up (never arrived in time, or dropped as part of a too-large burst). */
+    /** Of {@link #reordered()}, those NACKed before they arrived (needless NACKs). */
+    public long reorderedAfterNack() {
+        return reorderedAfterNack;
+    }
+
+    /** Missing packets given up: never received in time (or dropped as part of a too-large burst). */
     public long givenUp() {
         return givenUp;
+    }
+
+    /** The reorder window in use now. */
+    public long reorderWindowNanos(long nowNanos) {
+        return reorder.windowNanos(nowNanos);
     }
 
     private void giveUp(long count) {
@@ -294,7 +444,6 @@ public final class NackGenerator {
     private void append(long extended, long nowNanos) {
         missingSeq[size] = extended;
         detectedAt[size] = nowNanos;
-        seenAtDetection[size] = packetsSeen - 1; // the packet that revealed the gap comes after it
         lastNackAt[size] = 0;
         nackCount[size] = 0;
         size++;
@@ -321,7 +470,6 @@ public final class NackGenerator {
         int tail = size - i - 1;
         System.arraycopy(missingSeq, i + 1, missingSeq, i, tail);
         System.arraycopy(detectedAt, i + 1, detectedAt, i, tail);
-        System.arraycopy(seenAtDetection, i + 1, seenAtDetection, i, tail);
         System.arraycopy(lastNackAt, i + 1, lastNackAt, i, tail);
         System.arraycopy(nackCount, i + 1, nackCount, i, tail);
         size--;
@@ -330,7 +478,6 @@ public final class NackGenerator {
     private void move(int from, int to) {
         missingSeq[to] = missingSeq[from];
         detectedAt[to] = detectedAt[from];
-        seenAtDetection[to] = seenAtDetection[from];
         lastNackAt[to] = lastNackAt[from];
         nackCount[to] = nackCount[from];
     }

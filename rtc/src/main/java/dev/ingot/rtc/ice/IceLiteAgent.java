@@ -43,9 +43,13 @@ import java.util.Objects;
  * valid stands as the selected address until a nomination arrives, so media can flow anyway.
  *
  * <h2>Consent</h2>
- * Every valid check from the selected address refreshes consent. Consent expires when
- * {@code consentTimeout} passes without one, counted from the last refresh, else from
- * {@link #start} or construction. Expiry is final ({@link IceState#DISCONNECTED}).
+ * Every valid check from the selected address refreshes consent, and so does any authenticated
+ * traffic from a validated address that the session reports ({@link #refreshConsent}): RFC 7675
+ * makes consent checks the duty of the side that sends media, and some publishers (libnice, so
+ * GStreamer's webrtcbin, by default) send none after ICE completes, so their absence alone must not
+ * end a session that is streaming. Consent expires when {@code consentTimeout} passes without a
+ * refresh, counted from the last one, else from {@link #start} or construction. Expiry is final
+ * ({@link IceState#DISCONNECTED}).
  *
  * <h2>ICE restart</h2>
  * After {@link #restart}, checks with the new credentials are accepted, and the old ones keep being
@@ -253,6 +257,22 @@ public final class IceLiteAgent {
             return true;
         }
         return false;
+    }
+
+    /**
+     * Authenticated traffic (DTLS from the selected address, SRTP or SRTCP that passed authentication)
+     * arrived from a validated address ({@link #isFrom}, which the caller checked): consent is
+     * refreshed as by a check. Does nothing once consent has expired.
+     */
+    public void refreshConsent(long nowNanos) {
+        if (state != IceState.DISCONNECTED && nowNanos - lastConsentNanos > 0) {
+            lastConsentNanos = nowNanos;
+        }
+    }
+
+    /** When consent was last refreshed (or {@link #start}/construction if never). */
+    public long lastConsentNanos() {
+        return lastConsentNanos;
     }
 
     /** When consent expires unless refreshed before: call {@link #consentExpired} then. */

@@ -177,8 +177,19 @@ public final class OfferNegotiation {
         }
 
         String answer = AnswerWriter.write(offer, video, audio, bundleMids, localSetup, local);
+        boolean reducedSize = media.get(video != null ? video.sectionIndex() : audio.sectionIndex()).rtcpRsize();
         return new NegotiatedSession(answer, role, localSetup, ufrag.get(), pwd.get(), iceOptions, fingerprints,
-                List.copyOf(candidates), bundleMids, Optional.ofNullable(video), Optional.ofNullable(audio), local);
+                List.copyOf(candidates), bundleMids, Optional.ofNullable(video), Optional.ofNullable(audio), local,
+                reducedSize, isFfmpegWhipMuxer(offer));
+    }
+
+    /**
+     * FFmpeg's WHIP muxer (libavformat/whip.c) writes its offer from a fixed template whose origin line is
+     * {@code o=FFmpeg <session id> 2 IN IP4 127.0.0.1}: the user name "FFmpeg" identifies it. No other publisher
+     * seen uses it (Chromium, Safari and GStreamer write "-", OBS's libdatachannel "rtc").
+     */
+    static boolean isFfmpegWhipMuxer(SessionDescription offer) {
+        return offer.origin().map(o -> o.split(" ", 2)[0].equals("FFmpeg")).orElse(false);
     }
 
     private static <T> Optional<T> firstOf(List<MediaDescription> sections,

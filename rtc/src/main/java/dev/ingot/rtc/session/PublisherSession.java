@@ -18,7 +18,11 @@ import dev.ingot.rtc.stun.StunMessage;
 import dev.ingot.rtc.stun.StunParseException;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.SplittableRandom;
+import java.util.random.RandomGenerator;
 
 /**
  * One publisher's WebRTC transport, as a sans-IO state machine (the str0m model): the driver pushes
@@ -31,11 +35,24 @@ import java.util.List;
  * unprotected here once {@link #installSrtpKeys} was called. DTLS and SRTP from any address that has not
  * passed an ICE check are dropped.
  *
+ * <p><b>Liveness.</b> The session lives while anything authenticated arrives from its publisher: a valid ICE
+ * check, DTLS from the selected address, SRTP or SRTCP that passed authentication (not only consent checks, which
+ * some publishers stop sending once ICE completes). After {@link SessionParams#disconnectTimeout()} of silence it
+ * reports {@link SessionEvent.Disconnected} (a new offer may then replace it), on traffic again
+ * {@link SessionEvent.Reconnected}; after {@link SessionParams#consentTimeout()} of silence it closes.
+ *
+ * <p><b>RTCP.</b> Receiver reports go at a randomised interval (RFC 3550 §6.3.1: 0.5 to 1.5 times
+ * {@link #RTCP_INTERVAL_NANOS}); feedback as soon as it is due, in compound packets or alone as
+ * {@link SessionParams#rtcpMode()} says.
+ *
  * <p>Not thread-safe: one owner at a time (the driver serializes calls).
  */
 public final class PublisherSession {
-    private static final long RTCP_INTERVAL_NANOS = 1_000_000_000L;
-    private static final int MAX_RTCP = 1500;
+    /** The mean receiver report interval (RFC 4585 lets AVPF use less than RFC 3550's 5 s minimum). */
+    public static final long RTCP_INTERVAL_NANOS = 1_000_000_000L;
+    /** Largest RTCP datagram we build, before SRTCP's trailer. */
+    static final int MAX_RTCP = 1200;
+    private static final int SRTCP_OVERHEAD = 64;
     private static final int MAX_EARLY_PACKETS = 512;
 
     private final SessionParams params;
@@ -53,17 +70,33 @@ public final class PublisherSession {
     private final long[] primarySsrc = {-1, -1};
     private long nextRtcpNanos = Long.MAX_VALUE;
     private boolean closed;
-    private final ArrayDeque<byte[]> early = new ArrayDeque<>();
+    private final ArrayDeque<Held> early = new ArrayDeque<>();
+    private final RandomGenerator random;
+    private final byte[] rtcpBuf = new byte[MAX_RTCP + SRTCP_OVERHEAD];
     private InetSocketAddress earlyFrom;
     private long lastNowNanos;
+    private boolean disconnected;
+    private long lastHeardNanos;
+
+    /** SRTP that arrived before the keys, with when it arrived. */
+    private record Held(byte[] datagram, long arrivalNanos) {
+    }
 
     public PublisherSession(SessionParams params, MediaSink sink, long nowNanos) {
+        this(params, sink, nowNanos, new SplittableRandom());
+    }
+
+    /** @param random for the randomised report interval (seed it for repeatable tests) */
+    public PublisherSession(SessionParams params, MediaSink sink, long nowNanos, RandomGenerator random) {
         this.params = params;
         this.sink = sink;
+        this.random = random;
         this.ice = new IceLiteAgent(params.localIce(), params.remoteUfrag(), params.remotePwd(),
                 params.consentTimeout(), nowNanos);
         this.ice.start(nowNanos);
         this.feedback = new RtcpFeedback(params);
+        this.lastNowNanos = nowNanos;
+        this.lastHeardNanos = nowNanos;
     }
 
     public SessionParams params() {
@@ -110,6 +143,9 @@ public final class PublisherSession {
                 return;
             }
             counters.dtlsRecords++;
+            if (from.equals(ice.selectedAddress())) {
+                heard(nowNanos);
+            }
             byte[] copy = new byte[len];
             System.arraycopy(buf, off, copy, 0, len);
             events.add(new SessionEvent.DtlsRecord(copy));
@@ -119,17 +155,36 @@ public final class PublisherSession {
                 return;
             }
             if (srtpIn == null) {
-                holdUntilKeyed(buf, off, len, from);
+                holdUntilKeyed(buf, off, len, from, nowNanos);
                 return;
             }
+            boolean authentic;
             if (len >= 2 && (buf[off + 1] & 0xff) >= 192 && (buf[off + 1] & 0xff) <= 223) {
-                handleSrtcp(buf, off, len, nowNanos);
+                authentic = handleSrtcp(buf, off, len, nowNanos);
             } else {
-                handleSrtp(buf, off, len, nowNanos);
+                authentic = handleSrtp(buf, off, len, nowNanos);
+            }
+            if (authentic) {
+                heard(nowNanos);
             }
         } else {
             counters.notDemuxable++;
         }
+    }
+
+    /** Something authenticated came from the publisher: it is alive (and live again if it was disconnected). */
+    private void heard(long nowNanos) {
+        ice.refreshConsent(nowNanos);
+        if (disconnected) {
+            disconnected = false;
+            events.add(new SessionEvent.Reconnected(nowNanos - lastHeardNanos));
+        }
+        lastHeardNanos = Math.max(lastHeardNanos, nowNanos);
+    }
+
+    /** True while the publisher has been silent for the disconnect timeout (a new offer may replace it). */
+    public boolean isDisconnected() {
+        return disconnected;
     }
 
     /**
@@ -137,14 +192,12 @@ public final class PublisherSession {
      * sending at once) is held, a little of it, and played in once the keys are installed: otherwise the first
      * keyframe is lost, and a publisher that does not answer PLI (FFmpeg) shows nothing until its next one.
      */
-    private void holdUntilKeyed(byte[] buf, int off, int len, InetSocketAddress from) {
+    private void holdUntilKeyed(byte[] buf, int off, int len, InetSocketAddress from, long nowNanos) {
         if (early.size() >= MAX_EARLY_PACKETS) {
             counters.notDemuxable++;
             return;
         }
-        byte[] copy = new byte[len];
-        System.arraycopy(buf, off, copy, 0, len);
-        early.add(copy);
+        early.add(new Held(Arrays.copyOfRange(buf, off, off + len), nowNanos));
         earlyFrom = from;
     }
 
@@ -157,11 +210,15 @@ public final class PublisherSession {
             return;
         }
         counters.stunRequests++;
+        long consentBefore = ice.lastConsentNanos();
         BindingResult r = ice.handleStun(msg, buf, off, len, from, nowNanos);
         if (r instanceof BindingResult.Reply reply) {
             transmits.add(new Transmit(reply.datagram(), reply.to()));
         } else {
             counters.stunDropped++;
+        }
+        if (ice.lastConsentNanos() != consentBefore) {
+            heard(nowNanos); // a valid check from the selected address
         }
         InetSocketAddress selected = ice.selectedAddress();
         if (selected != null && !selected.equals(announced)) {
@@ -177,27 +234,48 @@ public final class PublisherSession {
      * @param material  keying material exported with label EXTRACTOR-dtls_srtp
      */
     public void installSrtpKeys(int profileId, byte[] material, long nowNanos) {
+        installSrtpKeys(profileId, material, nowNanos, 0);
+    }
+
+    /**
+     * As {@link #installSrtpKeys(int, byte[], long)}, with a round trip measured during the handshake (a first RTT
+     * estimate for NACK and keyframe timing; 0 if none). SRTP that arrived before the keys is played in now, each
+     * packet with the time it arrived, so media queued behind a slow handshake keeps its pace downstream.
+     */
+    public void installSrtpKeys(int profileId, byte[] material, long nowNanos, long handshakeRttNanos) {
         profile = SrtpProfile.fromId(profileId);
         SrtpKeyingMaterial keys = SrtpKeyingMaterial.fromDtlsExport(profile, material, params.dtlsClient());
         srtpIn = keys.inboundContext();
         srtpOut = keys.outboundContext();
-        nextRtcpNanos = nowNanos + RTCP_INTERVAL_NANOS / 2;
+        feedback.onRoundTrip(handshakeRttNanos);
+        nextRtcpNanos = nowNanos + reportInterval() / 2;
         events.add(new SessionEvent.SrtpReady(profile.name()));
-        byte[] held;
+        Held held;
         while ((held = early.poll()) != null) {
-            handleDatagram(held, 0, held.length, earlyFrom, nowNanos);
+            handleDatagram(held.datagram(), 0, held.datagram().length, earlyFrom, held.arrivalNanos());
         }
+        lastNowNanos = Math.max(lastNowNanos, nowNanos);
     }
 
-    private void handleSrtp(byte[] buf, int off, int len, long nowNanos) {
+    /** RFC 3550 §6.3.1: the interval is randomised to 0.5 to 1.5 times its mean, so reports do not synchronise. */
+    private long reportInterval() {
+        return RTCP_INTERVAL_NANOS / 2 + random.nextLong(RTCP_INTERVAL_NANOS + 1);
+    }
+
+    /** See {@link RtcpFeedback#setPlayoutDeadline}. */
+    public void setPlayoutDeadline(MediaKind kind, long nanos) {
+        feedback.setPlayoutDeadline(kind, nanos);
+    }
+
+    private boolean handleSrtp(byte[] buf, int off, int len, long nowNanos) {
         int n = srtpIn.unprotectRtp(buf, off, len);
         if (n < 0) {
             countSrtpError(n);
-            return;
+            return false;
         }
         if (!rtp.wrap(buf, off, n)) {
             counters.notDemuxable++;
-            return;
+            return true;
         }
         feedback.onTransportPacket(rtp, nowNanos);
         int pt = rtp.payloadType();
@@ -214,6 +292,7 @@ public final class PublisherSession {
         } else {
             counters.unknownPayloadType++;
         }
+        return true;
     }
 
     private void deliver(MediaKind kind, TrackParams track, boolean retransmitted, long nowNanos) {
@@ -224,8 +303,11 @@ public final class PublisherSession {
         }
         counters.rtpPackets[k]++;
         counters.rtpBytes[k] += rtp.length();
-        feedback.onRtp(kind, rtp, retransmitted, nowNanos);
-        sink.onRtp(kind, rtp, retransmitted, nowNanos);
+        boolean repaired = feedback.onRtp(kind, rtp, retransmitted, nowNanos);
+        if (repaired && !retransmitted) {
+            counters.resentOnMediaSsrc[k]++;
+        }
+        sink.onRtp(kind, rtp, repaired, nowNanos);
     }
 
     /** RFC 4588 §4: the payload starts with the original sequence number; restore the original packet in place. */
@@ -259,18 +341,18 @@ public final class PublisherSession {
         deliver(kind, track, true, nowNanos);
     }
 
-    private void handleSrtcp(byte[] buf, int off, int len, long nowNanos) {
+    private boolean handleSrtcp(byte[] buf, int off, int len, long nowNanos) {
         int n = srtpIn.unprotectRtcp(buf, off, len);
         if (n < 0) {
             countSrtpError(n);
-            return;
+            return false;
         }
         List<RtcpPacket> packets;
         try {
             packets = RtcpParser.parseCompound(buf, off, n);
         } catch (RtcpParseException e) {
             counters.rtcpParseErrors++;
-            return;
+            return true;
         }
         counters.rtcpPackets++;
         for (RtcpPacket p : packets) {
@@ -294,6 +376,7 @@ public final class PublisherSession {
                 }
             }
         }
+        return true;
     }
 
     private void countSrtpError(int code) {
@@ -307,33 +390,59 @@ public final class PublisherSession {
         }
     }
 
-    /** Runs timers: ICE consent, periodic receiver reports and feedback. */
+    /** Runs timers: liveness, periodic receiver reports and feedback. */
     public void handleTimeout(long nowNanos) {
         lastNowNanos = nowNanos;
         if (closed) {
             return;
         }
+        long silent = nowNanos - ice.lastConsentNanos();
         if (ice.consentExpired(nowNanos)) {
-            close("ICE consent expired (no valid STUN check for " + params.consentTimeout().toMillis() + " ms)");
+            close("nothing from the publisher for " + silent / 1_000_000 + " ms (no valid ICE check, DTLS or "
+                    + "authenticated media; INGOT_ICE_CONSENT_TIMEOUT_MS " + params.consentTimeout().toMillis() + ")");
             return;
+        }
+        if (!disconnected && ice.selectedAddress() != null && silent >= params.disconnectTimeout().toNanos()) {
+            disconnected = true;
+            events.add(new SessionEvent.Disconnected(silent));
         }
         if (srtpOut == null || ice.selectedAddress() == null) {
             return;
         }
         boolean periodic = nowNanos >= nextRtcpNanos;
         if (periodic) {
-            nextRtcpNanos = nowNanos + RTCP_INTERVAL_NANOS;
+            nextRtcpNanos = nowNanos + reportInterval();
         }
-        List<RtcpPacket> out = feedback.poll(nowNanos, periodic, primarySsrc);
-        // Reports go as one compound (RR + SDES); each feedback message goes in a datagram of its own (RFC 5506
-        // reduced size): FFmpeg's WHIP muxer only reads a NACK that is alone in its datagram.
-        int reports = periodic ? 2 : 0;
-        if (reports > 0) {
-            sendRtcp(out.subList(0, Math.min(reports, out.size())));
+        List<RtcpPacket> fb = feedback.poll(nowNanos, primarySsrc);
+        if (params.rtcpMode().feedbackAlone()) {
+            // RFC 5506 reduced size: reports stay compound, each feedback message goes alone
+            if (periodic) {
+                sendRtcp(feedback.reports(nowNanos));
+            }
+            for (RtcpPacket p : fb) {
+                sendRtcp(List.of(p));
+            }
+            return;
         }
-        for (int i = reports; i < out.size(); i++) {
-            sendRtcp(List.of(out.get(i)));
+        if (!periodic && fb.isEmpty()) {
+            return;
         }
+        // RFC 3550 §6.1, RFC 4585 §3.1: every datagram a compound packet, RR and SDES first
+        List<RtcpPacket> header = periodic ? feedback.reports(nowNanos) : feedback.compoundHeader();
+        List<RtcpPacket> compound = new ArrayList<>(header);
+        int size = RtcpWriter.encodedLength(header);
+        for (RtcpPacket p : fb) {
+            int n = RtcpWriter.encodedLength(p);
+            if (size + n > MAX_RTCP && compound.size() > header.size()) {
+                sendRtcp(compound);
+                header = feedback.compoundHeader();
+                compound = new ArrayList<>(header);
+                size = RtcpWriter.encodedLength(header);
+            }
+            compound.add(p);
+            size += n;
+        }
+        sendRtcp(compound);
     }
 
     /** Asks the publisher for a keyframe (PLI, or FIR where only FIR was negotiated), rate-limited. */
@@ -348,20 +457,18 @@ public final class PublisherSession {
     }
 
     private void sendRtcp(List<RtcpPacket> packets) {
-        byte[] buf = new byte[MAX_RTCP + 64];
         int n;
         try {
-            n = RtcpWriter.write(packets, buf, 0);
-        } catch (IllegalArgumentException e) {
+            n = RtcpWriter.write(packets, rtcpBuf, 0);
+        } catch (IllegalArgumentException | IndexOutOfBoundsException e) {
             return;
         }
-        int m = srtpOut.protectRtcp(buf, 0, n);
+        int m = srtpOut.protectRtcp(rtcpBuf, 0, n);
         if (m < 0) {
             return;
         }
-        byte[] datagram = java.util.Arrays.copyOf(buf, m);
         counters.rtcpSent++;
-        transmits.add(new Transmit(datagram, ice.selectedAddress()));
+        transmits.add(new Transmit(Arrays.copyOf(rtcpBuf, m), ice.selectedAddress()));
     }
 
     public long nextTimeoutNanos() {
@@ -369,8 +476,14 @@ public final class PublisherSession {
             return Long.MAX_VALUE;
         }
         long t = ice.consentDeadlineNanos();
-        t = Math.min(t, nextRtcpNanos);
-        return Math.min(t, feedback.nextDeadlineNanos(lastNowNanos));
+        if (!disconnected && ice.selectedAddress() != null) {
+            t = Math.min(t, ice.lastConsentNanos() + params.disconnectTimeout().toNanos());
+        }
+        if (srtpOut != null) {
+            t = Math.min(t, nextRtcpNanos);
+            t = Math.min(t, feedback.nextDeadlineNanos(lastNowNanos));
+        }
+        return t;
     }
 
     public Transmit pollTransmit() {
@@ -381,7 +494,7 @@ public final class PublisherSession {
         return events.poll();
     }
 
-    /** Ends the session (DELETE, unregister, DTLS close, consent loss). Idempotent. */
+    /** Ends the session (DELETE, unregister, replaced, DTLS close, silence). Idempotent. */
     public void close(String reason) {
         if (!closed) {
             closed = true;

@@ -16,6 +16,17 @@ public sealed interface SessionEvent {
     record SrtpReady(String profile) implements SessionEvent {
     }
 
+    /**
+     * Nothing authenticated came from the publisher for the disconnect timeout (a crash, a network gone): a new
+     * offer for the input may now replace this session. It closes itself after the consent timeout.
+     */
+    record Disconnected(long silentNanos) implements SessionEvent {
+    }
+
+    /** Authenticated traffic again after {@link Disconnected}: the session is live. */
+    record Reconnected(long silentNanos) implements SessionEvent {
+    }
+
     /** The publisher said BYE for a media SSRC. */
     record ByeReceived(long ssrc) implements SessionEvent {
     }

@@ -333,6 +333,21 @@ class IceLiteAgentTest {
     }
 
     @Test
+    void authenticatedTrafficRefreshesConsentLikeACheckUntilItHasExpired() {
+        IceLiteAgent agent = agent();
+        long timeout = TIMEOUT.toNanos();
+        agent.refreshConsent(T0 + 20 * SECOND); // SRTP from the publisher, no check
+        assertThat(agent.lastConsentNanos()).isEqualTo(T0 + 20 * SECOND);
+        assertThat(agent.consentExpired(T0 + timeout + SECOND)).isFalse();
+        assertThat(agent.consentDeadlineNanos()).isEqualTo(T0 + 20 * SECOND + timeout);
+        agent.refreshConsent(T0 + 10 * SECOND); // an older time never moves it back
+        assertThat(agent.lastConsentNanos()).isEqualTo(T0 + 20 * SECOND);
+        assertThat(agent.consentExpired(T0 + 20 * SECOND + timeout)).isTrue();
+        agent.refreshConsent(T0 + 20 * SECOND + timeout + 1);
+        assertThat(agent.consentExpired(T0 + 20 * SECOND + timeout + 2)).as("expiry is final").isTrue();
+    }
+
+    @Test
     void consentCountsFromConstructionUntilStarted() {
         IceLiteAgent agent = new IceLiteAgent(LOCAL, REMOTE_UFRAG, REMOTE_PWD, TIMEOUT, T0);
         assertThat(agent.state()).isEqualTo(IceState.NEW);

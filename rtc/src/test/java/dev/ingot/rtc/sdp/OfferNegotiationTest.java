@@ -271,6 +271,39 @@ class OfferNegotiationTest {
     }
 
     @Test
+    void onlyFfmpegsOfferAsksForFeedbackAloneAndRtcpRsizeIsTakenFromTheVideoSection() throws Exception {
+        NegotiatedSession ffmpeg = negotiate(Offers.read("offers/ffmpeg-h264.sdp"), Offers.only(VideoCodec.H264));
+        assertThat(ffmpeg.feedbackAloneOnly()).isTrue();
+        assertThat(ffmpeg.rtcpReducedSize()).as("FFmpeg offers rtcp-rsize on video only").isTrue();
+        for (String other : List.of("offers/chromium-h264.sdp", "offers/gstreamer-h264.sdp", "sdp/obs-30.sdp",
+                "sdp/safari-17.sdp", "sdp/werift.sdp")) {
+            NegotiatedSession s = negotiate(Offers.read(other), Offers.any());
+            assertThat(s.feedbackAloneOnly()).as(other).isFalse();
+            boolean offered = SessionDescription.parse(Offers.read(other)).media()
+                    .get(s.video().map(NegotiatedVideo::sectionIndex).orElseGet(() -> s.audio().orElseThrow().sectionIndex()))
+                    .rtcpRsize();
+            assertThat(s.rtcpReducedSize()).as(other).isEqualTo(offered);
+        }
+        assertThat(negotiate(Offers.text("obs-30.sdp"), Offers.any()).rtcpReducedSize()).isFalse();
+    }
+
+    @Test
+    void nackAndRtxAreNegotiatedForH264Vp8AndVp9FromRealPublishers() throws Exception {
+        record Case(String offer, VideoCodec codec, String... feedback) {
+        }
+        for (Case c : List.of(new Case("offers/chromium-h264.sdp", VideoCodec.H264, "nack", "nack pli"),
+                new Case("offers/chromium-vp8.sdp", VideoCodec.VP8, "nack", "nack pli"),
+                new Case("offers/chromium-vp9.sdp", VideoCodec.VP9, "nack", "nack pli"),
+                new Case("offers/gstreamer-h264-nack.sdp", VideoCodec.H264, "nack", "nack pli"),
+                new Case("offers/ffmpeg-h264.sdp", VideoCodec.H264, "nack"))) { // FFmpeg offers no PLI
+            NegotiatedVideo v = negotiate(Offers.read(c.offer()), Offers.only(c.codec())).video().orElseThrow();
+            assertThat(v.codec()).as(c.offer()).isEqualTo(c.codec());
+            assertThat(v.rtcpFeedback()).as(c.offer()).contains(c.feedback());
+            assertThat(v.hasRtx()).as(c.offer() + " RTX").isTrue();
+        }
+    }
+
+    @Test
     void sessionLevelTransportAttributesAreUsed() throws Exception {
         NegotiatedSession s = negotiate(Offers.text("obs-30.sdp"), Offers.any());
         assertThat(s.remoteIceUfrag()).isEqualTo("Kp7X");

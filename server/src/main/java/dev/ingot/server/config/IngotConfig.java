@@ -38,6 +38,7 @@ public record IngotConfig(
         int maxSdpBytes,
         int whipPostsPerMinutePerIp,
         int consentTimeoutMs,
+        int disconnectTimeoutMs,
         AdmissionConfig admission) {
 
     public static final Set<Integer> SAMPLE_RATES = Set.of(8000, 12000, 16000, 24000, 48000);
@@ -52,14 +53,15 @@ public record IngotConfig(
             "SMELTER_STREAM_FALLBACK_TIMEOUT_MS", "SMELTER_SIDE_CHANNEL_SOCKET_DIR", "SMELTER_LOGGER_LEVEL",
             "INGOT_BIND_ADDRESS", "INGOT_MAX_SESSIONS", "INGOT_MAX_SDP_BYTES",
             "INGOT_WHIP_POSTS_PER_MINUTE_PER_IP", "INGOT_ICE_CONSENT_TIMEOUT_MS",
-            "INGOT_DRAIN_GRACE_SECONDS", "INGOT_MAX_DECODE_LOAD", "INGOT_CPU_CORES", "INGOT_STREAM_CORES",
-            "INGOT_ASSUMED_VIDEO");
+            "INGOT_DISCONNECT_TIMEOUT_MS", "INGOT_DRAIN_GRACE_SECONDS", "INGOT_MAX_DECODE_LOAD", "INGOT_CPU_CORES",
+            "INGOT_STREAM_CORES", "INGOT_ASSUMED_VIDEO");
 
     /** The same configuration listening on other ports (0 = any free port; tests use this). */
     public IngotConfig withPorts(int api, int whip) {
         return new IngotConfig(instanceId, api, whip, whipServerEnabled, udpPortRange, udpMuxPort, natIps, stunServers,
                 outputFramerate, mixingSampleRate, inputBufferDurationMs, streamFallbackTimeoutMs, sideChannelSocketDir,
-                loggerLevel, bindAddress, maxSessions, maxSdpBytes, whipPostsPerMinutePerIp, consentTimeoutMs, admission);
+                loggerLevel, bindAddress, maxSessions, maxSdpBytes, whipPostsPerMinutePerIp, consentTimeoutMs,
+                disconnectTimeoutMs, admission);
     }
 
     public static IngotConfig fromEnvironment() {
@@ -94,13 +96,19 @@ public record IngotConfig(
         int maxSdp = r.intValue("INGOT_MAX_SDP_BYTES", 64 * 1024, 1024, 16 * 1024 * 1024, "a byte count, 1024 to 16777216");
         int postsPerMinute = r.intValue("INGOT_WHIP_POSTS_PER_MINUTE_PER_IP", 120, 1, 1_000_000, "a whole number, 1 to 1000000");
         int consentMs = r.intValue("INGOT_ICE_CONSENT_TIMEOUT_MS", 30_000, 1000, 600_000, "milliseconds, 1000 to 600000");
+        int disconnectMs = r.intValue("INGOT_DISCONNECT_TIMEOUT_MS", Math.min(5_000, consentMs / 2), 100, 600_000,
+                "milliseconds, 100 to 600000");
+        if (disconnectMs >= consentMs) {
+            throw new ConfigException("INGOT_DISCONNECT_TIMEOUT_MS=" + disconnectMs + " must be shorter than "
+                    + "INGOT_ICE_CONSENT_TIMEOUT_MS=" + consentMs + " (a session is marked disconnected before it is closed)");
+        }
         if (whipEnabled && whipPort == apiPort) {
             throw new ConfigException("SMELTER_WHIP_WHEP_SERVER_PORT and SMELTER_API_PORT are both " + apiPort
                     + ": use two different ports");
         }
         return new IngotConfig(instanceId, apiPort, whipPort, whipEnabled, range, mux, natIps, stun, framerate,
                 sampleRate, bufferMs, fallbackMs, sideDir, level, bind, maxSessions, maxSdp, postsPerMinute, consentMs,
-                AdmissionConfig.fromMap(env));
+                disconnectMs, AdmissionConfig.fromMap(env));
     }
 
     private static String randomInstanceId() {

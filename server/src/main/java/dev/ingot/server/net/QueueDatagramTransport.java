@@ -1,36 +1,60 @@
 package dev.ingot.server.net;
 
+import dev.ingot.rtc.dtls.DtlsHandshakeLink;
+import dev.ingot.rtc.dtls.DtlsRole;
+import dev.ingot.rtc.dtls.FlightTransport;
 import java.io.IOException;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
+import java.io.InterruptedIOException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
-import org.bouncycastle.tls.DatagramTransport;
 
 /**
- * Bouncy Castle's blocking DTLS engine meets Ingot's event-driven socket loop here: DTLS records the loop
- * receives are {@link #offer offered} into a small bounded queue which the DTLS thread reads; what the DTLS
- * thread sends goes straight to a sender (the session's socket, towards the ICE-selected address).
+ * Bouncy Castle's blocking DTLS engine meets Ingot's event-driven socket loop here. Everything DTLS-specific is
+ * in the sans-IO {@link DtlsHandshakeLink} (record order, flights, repeats); this class only feeds it: DTLS
+ * datagrams the loop receives are {@link #offer offered} to it, the engine's receive takes the records it hands
+ * over (waiting on a condition, and running the link's timers while it waits), and what the link sends goes to
+ * the sender (the session's socket, towards the ICE-selected address).
  */
-public final class QueueDatagramTransport implements DatagramTransport {
+public final class QueueDatagramTransport implements FlightTransport {
     private static final int MTU = 1200;
-    private static final byte[] CLOSED = new byte[0];
-    private final BlockingQueue<byte[]> inbound = new ArrayBlockingQueue<>(64);
+
+    private final DtlsHandshakeLink link;
     private final Consumer<byte[]> sender;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition arrived = lock.newCondition();
     private volatile boolean closed;
 
-    public QueueDatagramTransport(Consumer<byte[]> sender) {
+    public QueueDatagramTransport(DtlsRole role, Consumer<byte[]> sender) {
+        this.link = new DtlsHandshakeLink(role, MTU);
         this.sender = sender;
     }
 
-    /** Hands a received DTLS record to the DTLS thread; drops it when the queue is full (DTLS retransmits). */
+    /** Hands a received DTLS datagram to the link (which bounds what waits for the engine). */
     public boolean offer(byte[] buf, int off, int len) {
-        if (closed) {
-            return false;
+        lock.lock();
+        try {
+            if (closed) {
+                return false;
+            }
+            link.onDatagramReceived(buf, off, len, System.nanoTime());
+            transmit();
+            arrived.signalAll();
+            return true;
+        } finally {
+            lock.unlock();
         }
-        byte[] copy = new byte[len];
-        System.arraycopy(buf, off, copy, 0, len);
-        return inbound.offer(copy);
+    }
+
+    /** Caller holds the lock. */
+    private void transmit() {
+        byte[] d;
+        while ((d = link.pollTransmit()) != null) {
+            if (!closed) {
+                sender.accept(d);
+            }
+        }
     }
 
     @Override
@@ -43,25 +67,39 @@ public final class QueueDatagramTransport implements DatagramTransport {
         return MTU;
     }
 
+    /** Waits up to {@code waitMillis} (0: until something arrives or the transport closes) for the next record. */
     @Override
     public int receive(byte[] buf, int off, int len, int waitMillis) throws IOException {
-        if (closed) {
-            throw new IOException("transport closed");
-        }
+        long deadline = System.nanoTime() + (waitMillis <= 0 ? Long.MAX_VALUE / 4 : waitMillis * 1_000_000L);
+        lock.lock();
         try {
-            byte[] d = inbound.poll(Math.max(0, waitMillis), TimeUnit.MILLISECONDS);
-            if (d == null) {
-                return -1;
+            while (true) {
+                if (closed) {
+                    throw new IOException("transport closed");
+                }
+                long now = System.nanoTime();
+                if (now >= link.nextTimeoutNanos()) {
+                    link.handleTimeout(now);
+                }
+                link.onEngineWaiting(now);
+                transmit();
+                byte[] record = link.pollRecordForEngine();
+                if (record != null) {
+                    int n = Math.min(len, record.length);
+                    System.arraycopy(record, 0, buf, off, n);
+                    return n;
+                }
+                if (now >= deadline) {
+                    return -1;
+                }
+                long until = Math.min(deadline, link.nextTimeoutNanos());
+                arrived.awaitNanos(Math.max(until - now, 100_000L));
             }
-            if (d == CLOSED) {
-                throw new IOException("transport closed");
-            }
-            int n = Math.min(len, d.length);
-            System.arraycopy(d, 0, buf, off, n);
-            return n;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IOException("interrupted", e);
+            throw new InterruptedIOException("interrupted");
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -70,17 +108,48 @@ public final class QueueDatagramTransport implements DatagramTransport {
         if (closed) {
             throw new IOException("transport closed");
         }
-        byte[] copy = new byte[len];
-        System.arraycopy(buf, off, copy, 0, len);
-        sender.accept(copy);
+        lock.lock();
+        try {
+            link.onEngineSent(buf, off, len);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void flightWritten() {
+        lock.lock();
+        try {
+            link.onEngineWaiting(System.nanoTime());
+            transmit();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** What the link saw and did so far. */
+    public DtlsHandshakeLink.Figures figures() {
+        lock.lock();
+        try {
+            return link.figures();
+        } finally {
+            lock.unlock();
+        }
     }
 
     @Override
     public void close() {
-        if (!closed) {
-            closed = true;
-            inbound.clear();
-            inbound.offer(CLOSED);
+        lock.lock();
+        try {
+            if (!closed) {
+                // a close_notify the engine wrote just before closing goes out
+                link.onEngineWaiting(System.nanoTime());
+                transmit();
+                closed = true;
+                arrived.signalAll();
+            }
+        } finally {
+            lock.unlock();
         }
     }
 }

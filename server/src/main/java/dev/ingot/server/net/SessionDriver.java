@@ -37,6 +37,14 @@ public final class SessionDriver implements DatagramHandler {
 
         void onClosed(SessionDriver d, String reason);
 
+        /** The publisher went silent for the disconnect timeout: a new offer may replace the session. */
+        default void onDisconnected(SessionDriver d) {
+        }
+
+        /** Traffic from the publisher again after {@link #onDisconnected}. */
+        default void onReconnected(SessionDriver d) {
+        }
+
         /** About once a second, under the session lock: a moment to copy figures out. */
         default void onSecond(SessionDriver d, PublisherSession s) {
         }
@@ -69,7 +77,8 @@ public final class SessionDriver implements DatagramHandler {
         this.fingerprints = List.copyOf(fingerprints);
         this.rng = rng;
         this.listener = listener;
-        this.dtlsTransport = new QueueDatagramTransport(data -> endpoint.send(data, session.remoteAddress()));
+        this.dtlsTransport = new QueueDatagramTransport(session.params().dtlsClient() ? DtlsRole.CLIENT : DtlsRole.SERVER,
+                data -> endpoint.send(data, session.remoteAddress()));
     }
 
     /** Called (on the reader thread) whenever ICE validates a new remote address: the mux routes by it. */
@@ -134,6 +143,14 @@ public final class SessionDriver implements DatagramHandler {
                 case SessionEvent.DtlsRecord r -> dtlsTransport.offer(r.data(), 0, r.data().length);
                 case SessionEvent.SrtpReady s -> listener.onSrtpReady(this, s.profile());
                 case SessionEvent.ByeReceived b -> LOG.info("input={} publisher sent RTCP BYE for ssrc {}", inputId, b.ssrc());
+                case SessionEvent.Disconnected x -> {
+                    LOG.info("input={} publisher disconnected: nothing from it for {} ms", inputId, x.silentNanos() / 1_000_000);
+                    listener.onDisconnected(this);
+                }
+                case SessionEvent.Reconnected x -> {
+                    LOG.info("input={} publisher back after {} ms of silence", inputId, x.silentNanos() / 1_000_000);
+                    listener.onReconnected(this);
+                }
                 case SessionEvent.Closed c -> shutdown(c.reason());
             }
         }
@@ -162,10 +179,12 @@ public final class SessionDriver implements DatagramHandler {
         }
         dtls = result.transport();
         long dtlsHandshakeNanos = System.nanoTime() - start;
-        LOG.info("input={} DTLS done as {} in {} ms, SRTP profile 0x{}", inputId, role,
-                dtlsHandshakeNanos / 1_000_000, Integer.toHexString(result.srtpProtectionProfileId()));
+        var link = dtlsTransport.figures();
+        LOG.info("input={} DTLS done as {} in {} ms, SRTP profile 0x{} ({})", inputId, role,
+                dtlsHandshakeNanos / 1_000_000, Integer.toHexString(result.srtpProtectionProfileId()), link.describe(start));
         withSession(s -> {
-            s.installSrtpKeys(result.srtpProtectionProfileId(), result.keyingMaterial(), System.nanoTime());
+            s.installSrtpKeys(result.srtpProtectionProfileId(), result.keyingMaterial(), System.nanoTime(),
+                    Math.max(0, link.roundTripNanos()));
             return null;
         });
         byte[] buf = new byte[2048];
@@ -227,10 +246,10 @@ public final class SessionDriver implements DatagramHandler {
         closed = true;
         var c = session.counters();
         long[] nack = session.feedback().nackFigures();
-        LOG.info("input={} session closed: {} (video {} pkts, {} via RTX; audio {} pkts; NACKed {}, recovered {}, "
-                + "given up {}; keyframe requests {}; SRTP auth failures {})", inputId, reason, c.videoPackets(),
-                c.videoRtxPackets(), c.audioPackets(), nack[0], nack[1], nack[2], session.feedback().keyframeRequests(),
-                c.srtpAuthFailures());
+        LOG.info("input={} session closed: {} (video {} pkts, {} via RTX, {} resent on the media SSRC; audio {} pkts; "
+                + "NACKed {}, recovered {}, only late {}, given up {}; keyframe requests {}; SRTP auth failures {})",
+                inputId, reason, c.videoPackets(), c.videoRtxPackets(), c.videoResentOnMediaSsrc(), c.audioPackets(),
+                nack[0], nack[1], nack[3], nack[2], session.feedback().keyframeRequests(), c.srtpAuthFailures());
         DTLSTransport d = dtls;
         if (d != null) {
             try {

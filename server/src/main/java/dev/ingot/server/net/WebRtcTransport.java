@@ -21,6 +21,7 @@ import dev.ingot.rtc.sdp.VideoCodecChoice;
 import dev.ingot.rtc.session.MediaKind;
 import dev.ingot.rtc.session.MediaSink;
 import dev.ingot.rtc.session.PublisherSession;
+import dev.ingot.rtc.session.RtcpMode;
 import dev.ingot.rtc.session.SessionParams;
 import dev.ingot.rtc.session.TrackParams;
 import dev.ingot.server.api.ApiException;
@@ -91,6 +92,10 @@ public final class WebRtcTransport implements WhipTransport, AutoCloseable {
         volatile String remotePwd;
         volatile boolean iceConnected;
         volatile boolean srtpReady;
+        /** The publisher has been silent for INGOT_DISCONNECT_TIMEOUT_MS: a new offer replaces the session. */
+        volatile boolean disconnected;
+        /** Done once the media side closed (its end-of-stream events sent). */
+        final java.util.concurrent.CompletableFuture<Void> mediaClosed = new java.util.concurrent.CompletableFuture<>();
         volatile RegisteredInput.InputAttachment attachment;
         final long[] lostReported = new long[2];
 
@@ -128,6 +133,10 @@ public final class WebRtcTransport implements WhipTransport, AutoCloseable {
 
         public boolean srtpReady() {
             return srtpReady;
+        }
+
+        public boolean disconnected() {
+            return disconnected;
         }
     }
 
@@ -180,12 +189,19 @@ public final class WebRtcTransport implements WhipTransport, AutoCloseable {
             Optional<LiveSession> existing = sessionOf(input);
             if (existing.isPresent()) {
                 LiveSession old = existing.get();
-                if (old.iceConnected && !old.driver.isClosed()) {
+                if (old.iceConnected && !old.driver.isClosed() && !old.disconnected) {
                     throw new ApiException(409, "INPUT_ALREADY_PUBLISHING", "input \"" + input.id()
                             + "\" already has a connected publisher; DELETE its session first");
                 }
-                LOG.info("input={} replacing a session that never connected", input.id());
+                LOG.info("input={} replacing a session that {}", input.id(),
+                        old.iceConnected ? "went silent (publisher disconnected)" : "never connected");
                 old.driver.close("replaced by a new offer");
+                // the old media ends (its end-of-stream events) before the new one starts on the same input
+                try {
+                    old.mediaClosed.get(5, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (Exception e) {
+                    LOG.warn("input={} the replaced session's media did not close in time: {}", input.id(), e.toString());
+                }
             }
             if (sessions.size() >= config.maxSessions()) {
                 throw new ApiException(503, "TOO_MANY_SESSIONS", "the server already has " + sessions.size()
@@ -264,9 +280,26 @@ public final class WebRtcTransport implements WhipTransport, AutoCloseable {
                     }
 
                     @Override
+                    public void onDisconnected(SessionDriver d) {
+                        holder[0].disconnected = true;
+                    }
+
+                    @Override
+                    public void onReconnected(SessionDriver d) {
+                        holder[0].disconnected = false;
+                    }
+
+                    @Override
                     public void onClosed(SessionDriver d, String reason) {
                         sessions.remove(holder[0].id, holder[0]);
-                        Thread.ofVirtual().name("media-close-" + input.id()).start(media::close);
+                        LiveSession closing = holder[0];
+                        Thread.ofVirtual().name("media-close-" + input.id()).start(() -> {
+                            try {
+                                media.close();
+                            } finally {
+                                closing.mediaClosed.complete(null);
+                            }
+                        });
                         if (mux != null) {
                             mux.remove(d);
                         }
@@ -407,9 +440,12 @@ public final class WebRtcTransport implements WhipTransport, AutoCloseable {
             twcc = n.audio().map(a -> a.headerExtensions().transportWideCc()).orElse(-1);
         }
         long localSsrc = rng.nextInt() & 0xffffffffL;
+        // RFC 7022: a CNAME of at least 96 random bits
         return new SessionParams(ice, n.remoteIceUfrag(), n.remoteIcePwd(),
                 Duration.ofMillis(config.consentTimeoutMs()), n.dtlsRole() == dev.ingot.rtc.sdp.DtlsRole.CLIENT,
-                video, audio, twcc, localSsrc, "ingot-" + newId(4));
+                video, audio, twcc, localSsrc, SessionParams.randomCname(rng), Duration.ofMillis(config.disconnectTimeoutMs()),
+                n.feedbackAloneOnly() ? RtcpMode.FEEDBACK_ALONE
+                        : n.rtcpReducedSize() ? RtcpMode.REDUCED_SIZE : RtcpMode.COMPOUND);
     }
 
     private String newId(int bytes) {

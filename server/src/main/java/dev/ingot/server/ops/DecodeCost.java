@@ -34,6 +34,8 @@ public final class DecodeCost {
             case H264 -> 1.0;
             case VP8 -> 0.8;
             case VP9 -> 1.3;
+            case H265 -> 1.4;
+            case AV1 -> 3.4;
         };
     }
 

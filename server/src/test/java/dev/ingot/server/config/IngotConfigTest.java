@@ -87,4 +87,20 @@ class IngotConfigTest {
                     }
                 });
     }
+
+    @Test
+    void disconnectTimeoutDefaultsToFiveSecondsAndMustBeShorterThanTheConsentTimeout() {
+        IngotConfig c = IngotConfig.fromMap(Map.of());
+        assertThat(c.consentTimeoutMs()).isEqualTo(30_000);
+        assertThat(c.disconnectTimeoutMs()).isEqualTo(5_000);
+        assertThat(IngotConfig.fromMap(Map.of("INGOT_ICE_CONSENT_TIMEOUT_MS", "4000")).disconnectTimeoutMs())
+                .as("half a short consent timeout").isEqualTo(2_000);
+        assertThat(IngotConfig.fromMap(Map.of("INGOT_DISCONNECT_TIMEOUT_MS", "2500")).disconnectTimeoutMs())
+                .isEqualTo(2_500);
+        assertThatThrownBy(() -> IngotConfig.fromMap(Map.of("INGOT_DISCONNECT_TIMEOUT_MS", "30000")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("INGOT_DISCONNECT_TIMEOUT_MS=30000")
+                .hasMessageContaining("shorter than INGOT_ICE_CONSENT_TIMEOUT_MS");
+        assertThatThrownBy(() -> IngotConfig.fromMap(Map.of("INGOT_DISCONNECT_TIMEOUT_MS", "50")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("INGOT_DISCONNECT_TIMEOUT_MS");
+    }
 }

@@ -104,6 +104,20 @@ final class InteropTools {
         return p.exitValue();
     }
 
+    /** Starts a command that runs until stopped; output goes to server/target/interop-logs/NAME.log. */
+    static Process start(String name, List<String> command) throws IOException {
+        Path logs = ROOT.resolve("server/target/interop-logs");
+        Files.createDirectories(logs);
+        ProcessBuilder pb = new ProcessBuilder(command).directory(ROOT.toFile()).redirectErrorStream(true)
+                .redirectOutput(logs.resolve(name + ".log").toFile());
+        pb.environment().put("INGOT_CACHE", CACHE.toString());
+        return pb.start();
+    }
+
+    static Path log(String name) {
+        return ROOT.resolve("server/target/interop-logs/" + name + ".log");
+    }
+
     static String tail(Path log) throws IOException {
         List<String> lines = Files.readAllLines(log);
         return String.join("\n", lines.subList(Math.max(0, lines.size() - 15), lines.size()));

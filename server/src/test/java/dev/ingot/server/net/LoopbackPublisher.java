@@ -49,7 +49,7 @@ public final class LoopbackPublisher implements AutoCloseable {
     private volatile IceCredentials ice = IceCredentials.random(rng);
     private final DtlsCertificate cert = DtlsCertificate.generate(rng, System.currentTimeMillis() - 3_600_000);
     private final DatagramSocket socket;
-    private final QueueDatagramTransport dtlsQueue;
+    private volatile QueueDatagramTransport dtlsQueue;
     private volatile InetSocketAddress server;
     private volatile boolean closed;
     private Thread reader;
@@ -66,7 +66,6 @@ public final class LoopbackPublisher implements AutoCloseable {
 
     public LoopbackPublisher() throws IOException {
         socket = new DatagramSocket(0, InetAddress.getLoopbackAddress());
-        dtlsQueue = new QueueDatagramTransport(d -> send(d, 0, d.length));
     }
 
     /** The offer: audio then video (H264 + RTX), like a browser; {@code setup} actpass or passive (as FFmpeg). */
@@ -125,6 +124,8 @@ public final class LoopbackPublisher implements AutoCloseable {
         List<ExpectedFingerprint> expected = answer.fingerprintsFor(m).stream()
                 .map(f -> new ExpectedFingerprint(f.hashFunction(), f.digest())).toList();
         DtlsRole role = theirSetup == Setup.PASSIVE ? DtlsRole.CLIENT : DtlsRole.SERVER;
+        QueueDatagramTransport dtlsQueue = new QueueDatagramTransport(role, d -> send(d, 0, d.length));
+        this.dtlsQueue = dtlsQueue;
         DtlsSrtpResult result = DtlsSrtpHandshake.handshake(role, dtlsQueue, cert, expected, rng);
         SrtpProfile profile = SrtpProfile.fromId(result.srtpProtectionProfileId());
         srtpOut = SrtpKeyingMaterial.fromDtlsExport(profile, result.keyingMaterial(), role == DtlsRole.CLIENT)
@@ -168,7 +169,10 @@ public final class LoopbackPublisher implements AutoCloseable {
                     // ignore
                 }
             } else if (first >= 20 && first <= 63) {
-                dtlsQueue.offer(buf, 0, p.getLength());
+                QueueDatagramTransport q = dtlsQueue;
+                if (q != null) {
+                    q.offer(buf, 0, p.getLength());
+                }
             } else if (first >= 128 && first <= 191) {
                 rtcpReceived.incrementAndGet();
             }
@@ -241,7 +245,9 @@ public final class LoopbackPublisher implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        dtlsQueue.close();
+        if (dtlsQueue != null) {
+            dtlsQueue.close();
+        }
         socket.close();
         http.shutdownNow(); // its selector thread and file descriptors, not left for the GC
     }

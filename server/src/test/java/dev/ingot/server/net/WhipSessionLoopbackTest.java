@@ -186,6 +186,36 @@ class WhipSessionLoopbackTest {
     }
 
     @Test
+    void aLivePublisherKeepsItsInputButASilentOneIsReplacedByTheNextOffer() throws Exception {
+        String id = "loop-replace";
+        String token = t.register(id, "");
+        WebRtcTransport.LiveSession first;
+        try (LoopbackPublisher pub = new LoopbackPublisher()) {
+            HttpResponse<String> r = pub.post(t.whip + "/whip/" + id, token, pub.offer(Setup.ACTPASS));
+            pub.connect(r.body(), Duration.ofSeconds(10));
+            first = live(id);
+            await("connected", Duration.ofSeconds(10), first::srtpReady);
+            try (LoopbackPublisher second = new LoopbackPublisher()) {
+                HttpResponse<String> busy = second.post(t.whip + "/whip/" + id, token, second.offer(Setup.ACTPASS));
+                assertThat(busy.statusCode()).as("a live publisher keeps its input").isEqualTo(409);
+            }
+        }
+        // the publisher is gone without DELETE (killed): after INGOT_DISCONNECT_TIMEOUT_MS (here 750 ms, half the
+        // consent timeout) it counts as disconnected, before the consent timeout closes it
+        await("marked disconnected", Duration.ofSeconds(10), first::disconnected);
+        assertThat(first.driver().isClosed()).isFalse();
+        try (LoopbackPublisher again = new LoopbackPublisher()) {
+            HttpResponse<String> r = again.post(t.whip + "/whip/" + id, token, again.offer(Setup.ACTPASS));
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+            assertThat(first.driver().isClosed()).as("the silent session was replaced").isTrue();
+            again.connect(r.body(), Duration.ofSeconds(10));
+            await("the new one connected", Duration.ofSeconds(10), () -> live(id) != null && live(id).srtpReady());
+            assertThat(live(id)).isNotSameAs(first);
+            assertThat(again.delete(token).statusCode()).isEqualTo(200);
+        }
+    }
+
+    @Test
     void unregisterWhileStreamingEndsTheSession() throws Exception {
         String token = t.register("loop-unreg", "");
         try (LoopbackPublisher pub = new LoopbackPublisher()) {
