@@ -23,7 +23,7 @@ class SmelterParityTest {
                     "{\"type\":\"whip_server\",\"video\":{\"decoder_preferences\":[]}}");
             assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
             assertThat(t.server.registry().get("empty-prefs").orElseThrow().decoders()).extracting(Enum::name)
-                    .containsExactly("FFMPEG_VP9", "FFMPEG_VP8", "FFMPEG_H264");
+                    .containsExactly("FFMPEG_VP9", "FFMPEG_VP8", "FFMPEG_H264", "FFMPEG_HEVC", "FFMPEG_AV1");
         }
     }
 
