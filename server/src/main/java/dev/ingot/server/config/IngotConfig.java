@@ -275,7 +275,10 @@ public record IngotConfig(
         }
     }
 
-    /** Validates the side-channel directory: created if missing, must be an empty directory. */
+    /**
+     * Validates the side-channel directory: created if missing, must be an empty directory once the socket files
+     * of a server that died without cleaning up are removed ({@link StaleSocketFiles}).
+     */
     public static Path prepareSideChannelDir(Optional<Path> configured) {
         try {
             if (configured.isEmpty()) {
@@ -288,9 +291,14 @@ public record IngotConfig(
                 throw new ConfigException("SMELTER_SIDE_CHANNEL_SOCKET_DIR=" + dir + " is not a directory: point it at an empty directory (created if missing)");
             }
             Files.createDirectories(dir);
+            List<String> stale = StaleSocketFiles.remove(dir);
+            if (!stale.isEmpty()) {
+                org.slf4j.LoggerFactory.getLogger(IngotConfig.class).info(
+                        "removed {} stale side-channel socket file(s) nobody listens on from {}: {}", stale.size(), dir, stale);
+            }
             try (var entries = Files.list(dir)) {
                 if (entries.findAny().isPresent()) {
-                    throw new ConfigException("SMELTER_SIDE_CHANNEL_SOCKET_DIR=" + dir + " is not empty: point it at an empty directory (created if missing)");
+                    throw new ConfigException("SMELTER_SIDE_CHANNEL_SOCKET_DIR=" + dir + " is not empty: point it at an empty directory (created if missing; socket files nobody listens on are removed)");
                 }
             }
             return dir;
